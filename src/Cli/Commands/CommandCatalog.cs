@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace GeoDense.Cli.Commands;
+
+/// <summary>Every top-level `geodense` command, in help order. Add new commands here.</summary>
+public static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return VersionCommand.Create();
+    }
+}

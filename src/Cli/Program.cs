@@ -1,0 +1,8 @@
+using System.CommandLine;
+using GeoDense.Cli;
+using GeoDense.Cli.Commands;
+
+var root = new RootCommand("GeoDense: dense prediction on geospatial rasters (LeMeViT + UperNet / Oriented R-CNN / BIT).");
+foreach (var command in CommandCatalog.All())
+    root.Subcommands.Add(command);
+return CliErrors.Run(() => root.Parse(args).Invoke());
