@@ -1,0 +1,31 @@
+namespace GeoDense.Torch;
+
+/// <summary>Element types. Numeric values equal c10::ScalarType, so they cross the native boundary as is.</summary>
+public enum ScalarType : sbyte
+{
+    UInt8 = 0,
+    Int8 = 1,
+    Int16 = 2,
+    Int32 = 3,
+    Int64 = 4,
+    Float16 = 5,
+    Float32 = 6,
+    Float64 = 7,
+    Bool = 11,
+    BFloat16 = 15,
+}
+
+public static class ScalarTypeInfo
+{
+    public static int ElementSize(this ScalarType type) => type switch
+    {
+        ScalarType.UInt8 or ScalarType.Int8 or ScalarType.Bool => 1,
+        ScalarType.Int16 or ScalarType.Float16 or ScalarType.BFloat16 => 2,
+        ScalarType.Int32 or ScalarType.Float32 => 4,
+        ScalarType.Int64 or ScalarType.Float64 => 8,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown scalar type"),
+    };
+
+    public static bool IsFloatingPoint(this ScalarType type) =>
+        type is ScalarType.Float16 or ScalarType.Float32 or ScalarType.Float64 or ScalarType.BFloat16;
+}
