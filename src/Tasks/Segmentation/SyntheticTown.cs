@@ -6,7 +6,7 @@ namespace GeoDense.Tasks.Segmentation;
 /// scene renders independently (streaming writers, 8000 x 8000 mosaics) and deterministically from the seed.
 /// Each class has its own colour range and texture, so a small model learns it in minutes.
 /// </summary>
-public sealed class SyntheticScene
+public sealed class SyntheticTown
 {
     const int BandRows = 256;   // shapes are bucketed by 256-row bands so a window only visits nearby shapes
     readonly List<Shape>[] bands;
@@ -15,7 +15,7 @@ public sealed class SyntheticScene
     public int Width { get; }
     public int Height { get; }
 
-    SyntheticScene(int width, int height, uint seed, List<Shape> shapes)
+    SyntheticTown(int width, int height, uint seed, List<Shape> shapes)
     {
         Width = width; Height = height; this.seed = seed;
         bands = new List<Shape>[(height + BandRows - 1) / BandRows];
@@ -25,7 +25,7 @@ public sealed class SyntheticScene
                 bands[b].Add(s);
     }
 
-    public static SyntheticScene Generate(int width, int height, int seed)
+    public static SyntheticTown Generate(int width, int height, int seed)
     {
         var rng = new Random(seed);
         var shapes = new List<Shape>();
@@ -45,7 +45,7 @@ public sealed class SyntheticScene
                 FillBlock(x0, y0, x1, y1, rng, s => Add(s));
 
         foreach (var road in roads) PlaceCars(road, rng, s => Add(s));
-        return new SyntheticScene(width, height, (uint)seed * 2654435761u + 1, shapes);
+        return new SyntheticTown(width, height, (uint)seed * 2654435761u + 1, shapes);
     }
 
     /// <summary>Renders a window: band-sequential R, G, B (width*height each) and class indices.</summary>

@@ -2,26 +2,26 @@ using GeoDense.Tasks.Segmentation;
 
 namespace GeoDense.Tasks.Tests.Segmentation;
 
-public class SyntheticSceneTests
+public class SyntheticTownTests
 {
     [Fact]
     public void Scene_has_every_class_and_is_deterministic()
     {
-        var scene = SyntheticScene.Generate(600, 500, seed: 3);
+        var scene = SyntheticTown.Generate(600, 500, seed: 3);
         var (r, g, b, c) = scene.RenderAll();
         var counts = new int[6];
         foreach (var k in c) counts[k]++;
         for (int k = 0; k < 5; k++) Assert.True(counts[k] > 100, $"class {k} has only {counts[k]} pixels");
-        var again = SyntheticScene.Generate(600, 500, seed: 3).RenderAll();
+        var again = SyntheticTown.Generate(600, 500, seed: 3).RenderAll();
         Assert.Equal(c, again.Classes);
         Assert.Equal(r, again.Red);
-        Assert.NotEqual(c, SyntheticScene.Generate(600, 500, seed: 4).RenderAll().Classes);
+        Assert.NotEqual(c, SyntheticTown.Generate(600, 500, seed: 4).RenderAll().Classes);
     }
 
     [Fact]
     public void A_window_renders_the_same_pixels_as_the_whole_scene()
     {
-        var scene = SyntheticScene.Generate(400, 300, seed: 9);
+        var scene = SyntheticTown.Generate(400, 300, seed: 9);
         var all = scene.RenderAll();
         int x0 = 117, y0 = 201, w = 150, h = 80;
         var (r, g, b, c) = (new byte[w * h], new byte[w * h], new byte[w * h], new byte[w * h]);
@@ -39,7 +39,7 @@ public class SyntheticSceneTests
     {
         byte[] classes = [0, 0, 0, 1, 1, 1,
                           0, 0, 0, 1, 1, 1];
-        var eroded = SyntheticScene.EraseBoundaries(classes, 6, 2, radius: 1, ignore: 5);
+        var eroded = SyntheticTown.EraseBoundaries(classes, 6, 2, radius: 1, ignore: 5);
         Assert.Equal(new byte[] { 0, 0, 5, 5, 1, 1, 0, 0, 5, 5, 1, 1 }, eroded);
     }
 }
