@@ -43,8 +43,8 @@ public sealed class Fixture
         }
     }
 
-    public string File(string name) => Path.Combine(Directory, name);
-    public bool Has(string name) => System.IO.File.Exists(File(name));
+    public string PathOf(string name) => Path.Combine(Directory, name);
+    public bool Has(string name) => File.Exists(PathOf(name));
 
     public Tensor Tensor(string name)
     {
