@@ -1,0 +1,109 @@
+using GeoDense.Geo.Interop;
+using static GeoDense.Geo.Interop.GdalRasterApi;
+
+namespace GeoDense.Geo;
+
+/// <summary>
+/// Creates a GeoTIFF (or COG) under a temporary name; <see cref="Commit"/> finishes it and renames it onto the
+/// final path. Disposing without committing deletes the temporary file, so the final path never holds a partial file.
+/// </summary>
+public sealed class RasterWriter : IDisposable
+{
+    private readonly string temporaryPath;
+    private readonly GeoTiffOptions options;
+    private bool committed;
+
+    public string Path { get; }
+    public RasterSpec Spec { get; }
+
+    /// <summary>The dataset being written (under its temporary name).</summary>
+    public Raster Raster { get; }
+
+    private RasterWriter(string path, string temporaryPath, RasterSpec spec, GeoTiffOptions options, Raster raster)
+    {
+        Path = path;
+        this.temporaryPath = temporaryPath;
+        Spec = spec;
+        this.options = options;
+        Raster = raster;
+    }
+
+    public static RasterWriter Create(string path, RasterSpec spec, GeoTiffOptions? options = null)
+    {
+        options ??= GeoTiffOptions.Default;
+        if (spec.Width <= 0 || spec.Height <= 0 || spec.BandCount <= 0)
+            throw new ArgumentException($"Cannot create '{path}' with size {spec.Width}x{spec.Height} and {spec.BandCount} band(s).");
+        GdalLibrary.EnsureInitialized();
+        var temporary = OutputPath.TemporaryFor(path);
+        using var creationOptions = CStringList.FromOptions(options.GTiffCreationOptions(spec.DataType));
+        GdalLibrary.ClearError();
+        var dataset = GDALCreate(Driver("GTiff"), temporary, spec.Width, spec.Height, spec.BandCount, (int)spec.DataType, creationOptions.Handle);
+        if (dataset == IntPtr.Zero) throw new GdalException($"Cannot create '{path}': {GdalLibrary.TakeError()}");
+        var raster = Raster.Adopt(dataset, temporary, writable: true);
+        try
+        {
+            if (spec.GeoTransform is { } gt) raster.SetGeoTransform(gt);
+            if (spec.Crs is { } crs) raster.SetSpatialReference(crs);
+            if (spec.NoData is { } nd)
+                for (int b = 1; b <= spec.BandCount; b++) raster.SetNoData(b, nd);
+        }
+        catch
+        {
+            raster.Dispose();
+            Vsi.Delete(temporary);
+            throw;
+        }
+        return new RasterWriter(path, temporary, spec, options, raster);
+    }
+
+    public void Write<T>(PixelWindow window, ReadOnlySpan<int> bands, ReadOnlySpan<T> data) where T : unmanaged, System.Numerics.INumber<T> =>
+        Raster.Write(window, bands, data);
+
+    /// <summary>Finishes the file (COG conversion with overviews when asked) and moves it onto <see cref="Path"/>.</summary>
+    public void Commit()
+    {
+        if (committed) return;
+        Raster.Flush();
+        Raster.Dispose();
+        if (options.Cog)
+        {
+            using (var source = Raster.Open(temporaryPath))
+                WriteCog(source, Path, options);
+            Vsi.Delete(temporaryPath);
+        }
+        else Vsi.Rename(temporaryPath, Path);
+        committed = true;
+    }
+
+    /// <summary>Copies any raster (a GeoTIFF, a warped VRT...) to a cloud-optimised GeoTIFF with overviews.</summary>
+    public static void WriteCog(Raster source, string path, GeoTiffOptions? options = null)
+    {
+        options ??= GeoTiffOptions.CloudOptimized;
+        var temporary = OutputPath.TemporaryFor(path);
+        using var creationOptions = CStringList.FromOptions(options.CogCreationOptions(source.Band(1).DataType));
+        GdalLibrary.ClearError();
+        var copy = GDALCreateCopy(Driver("COG"), temporary, source.Handle, 0, creationOptions.Handle, IntPtr.Zero, IntPtr.Zero);
+        if (copy == IntPtr.Zero)
+        {
+            var reason = GdalLibrary.TakeError();
+            Vsi.Delete(temporary);
+            throw new GdalException($"Cannot write COG '{path}': {reason}");
+        }
+        GDALClose(copy);
+        Vsi.Rename(temporary, path);
+    }
+
+    internal static IntPtr Driver(string name)
+    {
+        GdalLibrary.EnsureInitialized();
+        var driver = GDALGetDriverByName(name);
+        return driver != IntPtr.Zero ? driver : throw new GdalException($"GDAL has no '{name}' driver in this build.");
+    }
+
+    public void Dispose()
+    {
+        if (committed) return;
+        Raster.Dispose();
+        Vsi.Delete(temporaryPath);
+    }
+}
