@@ -52,12 +52,11 @@ public sealed class LabelledWindowReader(IReadOnlyList<LabelledRaster> rasters, 
         return (image.Width, image.Height);
     }
 
-    public SegmentationSample Read(int index, PixelWindow window)
-    {
-        var (image, label) = Open(index);
-        var pixels = image.Read<float>(window, bands);
-        return SegmentationSample.Create(bands.Length, window.Height, window.Width, pixels, ReadLabels(index, window));
-    }
+    public SegmentationSample Read(int index, PixelWindow window) =>
+        SegmentationSample.Create(bands.Length, window.Height, window.Width, ReadImage(index, window), ReadLabels(index, window));
+
+    /// <summary>The pipeline's bands of a window, band-major, raw values.</summary>
+    public float[] ReadImage(int index, PixelWindow window) => Open(index).Image.Read<float>(window, bands);
 
     /// <summary>Class indices of a window; ignored pixels hold the ignore index.</summary>
     public byte[] ReadLabels(int index, PixelWindow window)
