@@ -1,0 +1,38 @@
+// Optimizer update rules: one native call per parameter, all math as in-place ATen ops
+// under no_grad, matching torch.optim (single-tensor, non-amsgrad paths).
+#include "common.h"
+
+// torch.optim.AdamW: decoupled weight decay, bias-corrected moments. `step` counts from 1.
+GD_EXPORT int32_t gd_adamw_step(TH param, TH grad, TH exp_avg, TH exp_avg_sq, double lr, double beta1, double beta2, double eps,
+                                double weight_decay, int64_t step, int32_t maximize) {
+  GD_STATUS({
+    at::NoGradGuard no_grad;
+    const at::Tensor g = maximize ? grad->neg() : *grad;
+    if (weight_decay != 0) param->mul_(1 - lr * weight_decay);
+    exp_avg->lerp_(g, 1 - beta1);
+    exp_avg_sq->mul_(beta2).addcmul_(g, g, 1 - beta2);
+    double bias1 = 1 - std::pow(beta1, static_cast<double>(step));
+    double bias2 = 1 - std::pow(beta2, static_cast<double>(step));
+    auto denom = (exp_avg_sq->sqrt() / std::sqrt(bias2)).add_(eps);
+    param->addcdiv_(*exp_avg, denom, -lr / bias1);
+  });
+}
+
+// torch.optim.SGD with momentum/dampening/nesterov and L2 weight decay. `buf` may be nullptr
+// (no momentum); `first` says the buffer has no history yet (it is then set to the gradient).
+GD_EXPORT int32_t gd_sgd_step(TH param, TH grad, TH buf, double lr, double momentum, double dampening, double weight_decay,
+                              int32_t nesterov, int32_t first, int32_t maximize) {
+  GD_STATUS({
+    at::NoGradGuard no_grad;
+    at::Tensor d = maximize ? grad->neg() : *grad;
+    if (weight_decay != 0) d = d.add(*param, weight_decay);
+    if (momentum != 0 && buf) {
+      if (first)
+        buf->copy_(d);
+      else
+        buf->mul_(momentum).add_(d, 1 - dampening);
+      d = nesterov ? d.add(*buf, momentum) : *buf;
+    }
+    param->add_(d, -lr);
+  });
+}

@@ -1,0 +1,173 @@
+using GeoDense.Torch.Native;
+
+namespace GeoDense.Torch;
+
+public enum Reduction
+{
+    None = 0,
+    Mean = 1,
+    Sum = 2,
+}
+
+public enum InterpolationMode
+{
+    Nearest = 0,
+    Bilinear = 1,
+    Bicubic = 2,
+}
+
+public enum PaddingMode
+{
+    Constant = 0,
+    Reflect = 1,
+    Replicate = 2,
+    Circular = 3,
+}
+
+/// <summary>
+/// torch.nn.functional in PascalCase. Import as <c>using F = GeoDense.Torch.Functional;</c>.
+/// Layer functions take weights explicitly; modules in <c>GeoDense.Torch.NN</c> wrap them.
+/// </summary>
+public static partial class Functional
+{
+    private static Tensor Wrap(TensorHandle h) => Tensor.Wrap(h);
+    private static TensorHandle H(Tensor? t) => Tensor.H(t);
+
+    // ---- linear / convolution ------------------------------------------------------------------------
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) =>
+        Wrap(NativeMethods.gd_linear(input.NativeHandle, weight.NativeHandle, H(bias)));
+
+    public static unsafe Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null,
+        (long H, long W)? stride = null, (long H, long W)? padding = null, (long H, long W)? dilation = null, long groups = 1)
+    {
+        var s = stride ?? (1, 1);
+        var p = padding ?? (0, 0);
+        var d = dilation ?? (1, 1);
+        long* sp = stackalloc long[] { s.H, s.W, p.H, p.W, d.H, d.W };
+        return Wrap(NativeMethods.gd_conv2d(input.NativeHandle, weight.NativeHandle, H(bias), sp, sp + 2, sp + 4, groups));
+    }
+
+    /// <summary>Square stride/padding/dilation shorthand.</summary>
+    public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long stride, long padding = 0, long dilation = 1, long groups = 1) =>
+        Conv2d(input, weight, bias, (stride, stride), (padding, padding), (dilation, dilation), groups);
+
+    public static Tensor Conv1d(Tensor input, Tensor weight, Tensor? bias = null, long stride = 1, long padding = 0, long dilation = 1, long groups = 1) =>
+        Wrap(NativeMethods.gd_conv1d(input.NativeHandle, weight.NativeHandle, H(bias), stride, padding, dilation, groups));
+
+    public static unsafe Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias = null,
+        (long H, long W)? stride = null, (long H, long W)? padding = null, (long H, long W)? outputPadding = null,
+        long groups = 1, (long H, long W)? dilation = null)
+    {
+        var s = stride ?? (1, 1);
+        var p = padding ?? (0, 0);
+        var o = outputPadding ?? (0, 0);
+        var d = dilation ?? (1, 1);
+        long* v = stackalloc long[] { s.H, s.W, p.H, p.W, o.H, o.W, d.H, d.W };
+        return Wrap(NativeMethods.gd_conv_transpose2d(input.NativeHandle, weight.NativeHandle, H(bias), v, v + 2, v + 4, groups, v + 6));
+    }
+
+    // ---- normalisation -----------------------------------------------------------------------------
+    /// <summary>F.batch_norm. In training, running stats are updated in place:
+    /// running = (1 - momentum) * running + momentum * batch (unbiased variance).</summary>
+    public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
+        bool training = false, double momentum = 0.1, double eps = 1e-5) =>
+        Wrap(NativeMethods.gd_batch_norm(input.NativeHandle, H(weight), H(bias), H(runningMean), H(runningVar), training ? 1 : 0, momentum, eps));
+
+    public static unsafe Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        fixed (long* s = normalizedShape)
+            return Wrap(NativeMethods.gd_layer_norm(input.NativeHandle, s, normalizedShape.Length, H(weight), H(bias), eps));
+    }
+
+    public static Tensor GroupNorm(Tensor input, long numGroups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
+        Wrap(NativeMethods.gd_group_norm(input.NativeHandle, numGroups, H(weight), H(bias), eps));
+
+    // ---- activations -------------------------------------------------------------------------------
+    public static Tensor Relu(Tensor input) => input.Relu();
+    public static Tensor Gelu(Tensor input, bool tanhApproximation = false) => input.Gelu(tanhApproximation);
+    public static Tensor Sigmoid(Tensor input) => input.Sigmoid();
+    public static Tensor Tanh(Tensor input) => input.Tanh();
+    public static Tensor Silu(Tensor input) => input.Silu();
+    public static Tensor LeakyRelu(Tensor input, double negativeSlope = 0.01) => Wrap(NativeMethods.gd_leaky_relu(input.NativeHandle, negativeSlope));
+    public static Tensor Hardtanh(Tensor input, double min = -1, double max = 1) => Wrap(NativeMethods.gd_hardtanh(input.NativeHandle, min, max));
+    public static Tensor Relu6(Tensor input) => Hardtanh(input, 0, 6);
+    public static Tensor Softmax(Tensor input, long dim) => Wrap(NativeMethods.gd_softmax(input.NativeHandle, dim));
+    public static Tensor LogSoftmax(Tensor input, long dim) => Wrap(NativeMethods.gd_log_softmax(input.NativeHandle, dim));
+
+    /// <summary>Zeroes elements with probability p and scales the rest by 1/(1-p) when training; identity otherwise.</summary>
+    public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true) =>
+        Wrap(NativeMethods.gd_dropout(input.NativeHandle, p, training ? 1 : 0));
+
+    // ---- resampling, pooling, padding --------------------------------------------------------------
+    /// <summary>
+    /// F.interpolate for NCHW input. Give <paramref name="size"/> (H, W) or <paramref name="scaleFactor"/>;
+    /// with a scale factor the output is floor(in * scale) and the kernel uses the scale, as in PyTorch.
+    /// </summary>
+    public static Tensor Interpolate(Tensor input, (long H, long W)? size = null, double? scaleFactor = null,
+        InterpolationMode mode = InterpolationMode.Nearest, bool alignCorners = false)
+    {
+        if (mode == InterpolationMode.Nearest && alignCorners)
+            throw new ArgumentException("alignCorners applies only to bilinear/bicubic interpolation", nameof(alignCorners));
+        long outH, outW;
+        double scale = -1;
+        if (size is { } s)
+        {
+            if (scaleFactor is not null) throw new ArgumentException("give either size or scaleFactor, not both");
+            (outH, outW) = s;
+        }
+        else if (scaleFactor is { } f)
+        {
+            var shape = input.Shape;
+            outH = (long)Math.Floor(shape[^2] * f);
+            outW = (long)Math.Floor(shape[^1] * f);
+            scale = alignCorners ? -1 : f;
+        }
+        else throw new ArgumentException("give size or scaleFactor");
+        return Wrap(NativeMethods.gd_interpolate(input.NativeHandle, outH, outW, scale, scale, (int)mode, alignCorners ? 1 : 0));
+    }
+
+    public static Tensor AdaptiveAvgPool2d(Tensor input, (long H, long W) outputSize) =>
+        Wrap(NativeMethods.gd_adaptive_avg_pool2d(input.NativeHandle, outputSize.H, outputSize.W));
+    public static Tensor AdaptiveAvgPool2d(Tensor input, long outputSize) => AdaptiveAvgPool2d(input, (outputSize, outputSize));
+    public static Tensor AdaptiveMaxPool2d(Tensor input, (long H, long W) outputSize) =>
+        Wrap(NativeMethods.gd_adaptive_max_pool2d(input.NativeHandle, outputSize.H, outputSize.W));
+
+    /// <summary>F.max_pool2d; stride defaults to the kernel size.</summary>
+    public static unsafe Tensor MaxPool2d(Tensor input, long kernelSize, long? stride = null, long padding = 0, long dilation = 1, bool ceilMode = false)
+    {
+        var st = stride ?? kernelSize;
+        long* v = stackalloc long[] { kernelSize, kernelSize, st, st, padding, padding, dilation, dilation };
+        return Wrap(NativeMethods.gd_max_pool2d(input.NativeHandle, v, v + 2, v + 4, v + 6, ceilMode ? 1 : 0));
+    }
+
+    /// <summary>F.avg_pool2d; stride defaults to the kernel size.</summary>
+    public static unsafe Tensor AvgPool2d(Tensor input, long kernelSize, long? stride = null, long padding = 0, bool ceilMode = false, bool countIncludePad = true)
+    {
+        var st = stride ?? kernelSize;
+        long* v = stackalloc long[] { kernelSize, kernelSize, st, st, padding, padding };
+        return Wrap(NativeMethods.gd_avg_pool2d(input.NativeHandle, v, v + 2, v + 4, ceilMode ? 1 : 0, countIncludePad ? 1 : 0));
+    }
+
+    /// <summary>F.pad: pads lists (left, right, top, bottom, ...) starting from the last dim.</summary>
+    public static unsafe Tensor Pad(Tensor input, long[] pad, PaddingMode mode = PaddingMode.Constant, double value = 0)
+    {
+        fixed (long* p = pad) return Wrap(NativeMethods.gd_pad(input.NativeHandle, p, pad.Length, (int)mode, value));
+    }
+
+    public static Tensor PixelShuffle(Tensor input, long upscaleFactor) => Wrap(NativeMethods.gd_pixel_shuffle(input.NativeHandle, upscaleFactor));
+    public static Tensor PixelUnshuffle(Tensor input, long downscaleFactor) => Wrap(NativeMethods.gd_pixel_unshuffle(input.NativeHandle, downscaleFactor));
+
+    public static Tensor OneHot(Tensor input, long numClasses = -1) => input.OneHot(numClasses);
+
+    // ---- attention ---------------------------------------------------------------------------------
+    /// <summary>
+    /// softmax(q kᵀ · scale + mask) v over the last two dims (q: [..., L, E], k: [..., S, E], v: [..., S, Ev]).
+    /// scale defaults to E^-0.5; a bool mask marks positions that may be attended, a float mask is added.
+    /// <paramref name="fused"/> uses libtorch's fused kernel (public in 2.x, the private one in 1.13);
+    /// false runs the explicit math, which is always available.
+    /// </summary>
+    public static Tensor ScaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor? attnMask = null,
+        double dropoutP = 0, bool isCausal = false, double? scale = null, bool fused = true) =>
+        Wrap(NativeMethods.gd_scaled_dot_product_attention(query.NativeHandle, key.NativeHandle, value.NativeHandle, H(attnMask),
+            dropoutP, isCausal ? 1 : 0, scale ?? -1, fused ? 1 : 0));
+}

@@ -1,0 +1,20 @@
+using System.Runtime.InteropServices;
+using GeoDense.Torch.Native;
+
+namespace GeoDense.Torch;
+
+/// <summary>An error raised inside libtorch (shape mismatch, bad dtype, ...). The message is libtorch's own.</summary>
+public sealed class TorchException(string message) : Exception(message)
+{
+    /// <summary>Builds the exception for the call that just failed on this thread.</summary>
+    internal static TorchException FromLastError()
+    {
+        var message = Marshal.PtrToStringUTF8(NativeMethods.gd_last_error());
+        return new TorchException(string.IsNullOrEmpty(message) ? "native call failed without a message" : message);
+    }
+
+    internal static void Check(int status)
+    {
+        if (status < 0) throw FromLastError();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Runtime.InteropServices;
+using GeoDense.Torch.Native;
+
+namespace GeoDense.Torch;
+
+/// <summary>Global and thread-local runtime state: dispose scopes, grad/inference modes, seeds, threads, CUDA.</summary>
+public static class TorchRuntime
+{
+    /// <summary>Opens a dispose scope on this thread (see <see cref="DisposeScope"/>).</summary>
+    public static DisposeScope NewScope() => DisposeScope.Open();
+
+    /// <summary>Disables gradient recording on this thread until disposed (torch.no_grad()).</summary>
+    public static GradModeGuard NoGrad() => new(false);
+
+    /// <summary>Re-enables gradient recording on this thread until disposed (torch.enable_grad()).</summary>
+    public static GradModeGuard EnableGrad() => new(true);
+
+    public static bool IsGradEnabled => NativeMethods.gd_is_grad_enabled() != 0;
+
+    /// <summary>torch.inference_mode(): no autograd bookkeeping at all on this thread until disposed.
+    /// Tensors created inside cannot be used in autograd later.</summary>
+    public static InferenceModeGuard InferenceMode(bool enabled = true) => new(enabled);
+
+    public static bool IsInferenceModeEnabled => NativeMethods.gd_is_inference_mode_enabled() != 0;
+
+    /// <summary>Seeds the CPU generator and every CUDA generator.</summary>
+    public static void ManualSeed(ulong seed) => TorchException.Check(NativeMethods.gd_manual_seed(seed));
+
+    /// <summary>Intra-op threads used by libtorch (process-wide).</summary>
+    public static void SetNumThreads(int threads) => TorchException.Check(NativeMethods.gd_set_num_threads(threads));
+    public static int GetNumThreads() => Tensor.Checked(NativeMethods.gd_get_num_threads());
+
+    public static bool CudaIsAvailable() => NativeMethods.gd_cuda_is_available() != 0;
+    public static int CudaDeviceCount() => NativeMethods.gd_cuda_device_count();
+
+    /// <summary>The libtorch version the shim was built against, e.g. "1.13.0".</summary>
+    public static string TorchVersion => Marshal.PtrToStringUTF8(NativeMethods.gd_torch_version()) ?? "";
+
+    /// <summary>Picks a device from "auto" | "cpu" | "cuda" | "cuda:N".</summary>
+    public static Device ResolveDevice(string name) =>
+        name.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)
+            ? (CudaIsAvailable() ? Device.Cuda : Device.Cpu)
+            : Device.Parse(name);
+
+    /// <summary>Calls the shim's empty export (benchmark baseline for P/Invoke cost).</summary>
+    public static void NativeNoop() => NativeMethods.gd_noop();
+}
+
+/// <summary>Restores the previous grad mode of this thread when disposed.</summary>
+public readonly struct GradModeGuard : IDisposable
+{
+    private readonly bool _previous;
+
+    internal GradModeGuard(bool enabled) => _previous = NativeMethods.gd_set_grad_enabled(enabled ? 1 : 0) != 0;
+
+    public void Dispose() => NativeMethods.gd_set_grad_enabled(_previous ? 1 : 0);
+}
+
+/// <summary>Leaves inference mode (restoring the previous state) when disposed. Dispose on the same thread, innermost first.</summary>
+public sealed class InferenceModeGuard : IDisposable
+{
+    private IntPtr _guard;
+
+    internal InferenceModeGuard(bool enabled)
+    {
+        _guard = NativeMethods.gd_inference_mode_enter(enabled ? 1 : 0);
+        if (_guard == IntPtr.Zero) throw TorchException.FromLastError();
+    }
+
+    public void Dispose()
+    {
+        if (_guard == IntPtr.Zero) return;
+        NativeMethods.gd_inference_mode_exit(_guard);
+        _guard = IntPtr.Zero;
+    }
+}
