@@ -1,0 +1,81 @@
+using GeoDense.Torch;
+using GeoDense.Torch.Checkpoints;
+using GeoDense.Torch.NN;
+
+namespace GeoDense.Backbones;
+
+/// <summary>What loading a checkpoint into a LeMeViT did.</summary>
+/// <param name="Report">Keys the checkpoint and the model did not agree on (after the expected differences below).</param>
+/// <param name="HeadMissing">A classifier was loaded from a checkpoint without `head.*` (a backbone checkpoint); its head keeps its initial values.</param>
+/// <param name="IgnoredKeys">Checkpoint keys a dense backbone never uses: a classifier's `head.*` and the mmdet copy's unused `extra_norms.*`.</param>
+public sealed record LeMeViTLoadReport(StateDictReport Report, bool HeadMissing, IReadOnlyList<string> IgnoredKeys)
+{
+    public override string ToString()
+    {
+        var lines = new List<string> { Report.ToString() };
+        if (HeadMissing) lines.Add("the checkpoint has no classification head (head.*): the head is left at its initial values");
+        if (IgnoredKeys.Count > 0) lines.Add($"ignored {IgnoredKeys.Count} keys a backbone does not use: {string.Join(", ", IgnoredKeys.Take(6))}{(IgnoredKeys.Count > 6 ? ", ..." : "")}");
+        return string.Join(Environment.NewLine, lines);
+    }
+}
+
+/// <summary>
+/// Loads reference LeMeViT checkpoints (torch.save .pth: bare state dict, {"model": ...}, {"state_dict": ...},
+/// {"state_dict_ema": ...}, keys prefixed "module." or "backbone.") and GeoDense safetensors into a model.
+/// </summary>
+public static class LeMeViTWeights
+{
+    /// <summary>The wrapper order of the reference's mmseg loader: state_dict, then state_dict_ema, then model.</summary>
+    public static StateDictOptions ReferenceLayout { get; } = new()
+    {
+        WrapperKeys = ["state_dict", "state_dict_ema", "model"],
+        StripPrefixes = ["module."],
+        SelectPrefix = "backbone.",
+    };
+
+    private static readonly string[] BackboneIgnoredPrefixes = ["head.", "extra_norms."];
+
+    /// <summary>The normalised state dict of a checkpoint file (throws <see cref="CheckpointInputException"/> for bad files).</summary>
+    public static OrderedDictionary<string, TensorData> ReadStateDict(string path) => Checkpoint.LoadStateDict(path, ReferenceLayout);
+
+    /// <summary>Number of classes of the checkpoint's head, or null when it has none.</summary>
+    public static int? HeadClasses(IReadOnlyDictionary<string, TensorData> stateDict) =>
+        stateDict.TryGetValue("head.weight", out var w) && w.Shape.Length == 2 ? (int)w.Shape[0] : null;
+
+    /// <summary>Reads <paramref name="path"/> and loads it into <paramref name="model"/>; see the other overload.</summary>
+    public static LeMeViTLoadReport Load(LeMeViTBackbone model, string path, bool strict = true) =>
+        Load(model, ReadStateDict(path), path, strict);
+
+    /// <summary>
+    /// Copies a state dict into the model. Expected differences are not errors: a classifier may load a
+    /// backbone-only checkpoint (head missing), and a backbone ignores `head.*` and `extra_norms.*`.
+    /// When <paramref name="strict"/>, any other missing, unexpected or shape-mismatched key throws a
+    /// <see cref="CheckpointInputException"/> listing all of them and nothing is copied.
+    /// </summary>
+    public static LeMeViTLoadReport Load(LeMeViTBackbone model, IReadOnlyDictionary<string, TensorData> stateDict, string source, bool strict = true)
+    {
+        var isClassifier = model is LeMeViTClassifier;
+        var ignored = isClassifier ? [] : stateDict.Keys.Where(k => BackboneIgnoredPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList();
+        var used = stateDict.Where(e => !ignored.Contains(e.Key)).ToList();
+        var own = model.StateDict();
+        var headMissing = isClassifier && !used.Any(e => e.Key.StartsWith("head.", StringComparison.Ordinal));
+
+        var missing = own.Keys.Where(k => !stateDict.ContainsKey(k) && !(headMissing && k.StartsWith("head.", StringComparison.Ordinal))).ToList();
+        var unexpected = used.Where(e => !own.ContainsKey(e.Key)).Select(e => e.Key).ToList();
+        var mismatched = used.Where(e => own.TryGetValue(e.Key, out var t) && !t.Shape.AsSpan().SequenceEqual(e.Value.Shape))
+            .Select(e => new ShapeMismatch(e.Key, own[e.Key].Shape, e.Value.Shape)).ToList();
+        var report = new LeMeViTLoadReport(new StateDictReport(missing, unexpected, mismatched), headMissing, ignored);
+        if (strict && !report.Report.IsClean)
+            throw new CheckpointInputException(
+                $"{source}: does not match {model.Config.Name}{(isClassifier ? $" with {model.Config.NumClasses} classes" : "")}:{Environment.NewLine}{report.Report}" +
+                $"{Environment.NewLine}check --arch (and --num-classes), or that the file is a LeMeViT checkpoint");
+
+        using var scope = TorchRuntime.NewScope();
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var (key, data) in used)
+            if (own.TryGetValue(key, out var target) && target.Shape.AsSpan().SequenceEqual(data.Shape))
+                tensors[key] = Tensor.FromBytes(data.DType, data.Shape, data.Data.Span);
+        model.LoadStateDict(tensors, strict: false);
+        return report;
+    }
+}
