@@ -313,6 +313,13 @@ public sealed unsafe class Raster : IDisposable
         if (source.SpatialReference is { } crs) SetSpatialReference(crs);
     }
 
+    /// <summary>Copies each band's nodata value from the same band number of <paramref name="source"/> (where it has one).</summary>
+    public void CopyNoDataFrom(Raster source)
+    {
+        for (int b = 1; b <= Math.Min(BandCount, source.BandCount); b++)
+            if (source.Band(b).NoData is { } nd) SetNoData(b, nd);
+    }
+
     /// <summary>Writes cached blocks to the file.</summary>
     public void Flush() => GDALFlushCache(Handle);
 
