@@ -8,6 +8,8 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Create();
+        yield return InfoCommand.Create();
+        yield return DemoCommand.Create();
         yield return ModelCommand.Create();
     }
 }

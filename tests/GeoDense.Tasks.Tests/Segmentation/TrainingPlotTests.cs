@@ -22,3 +22,23 @@ public class TrainingPlotTests
         Assert.True(red > 300 && blue > 200, $"{red} loss pixels, {blue} mIoU pixels");
     }
 }
+
+public class PngImageTests
+{
+    [Fact]
+    public void Written_png_reads_back_with_the_same_pixels()
+    {
+        int w = 7, h = 5, plane = w * h;
+        var rgb = new byte[3 * plane];
+        for (int i = 0; i < rgb.Length; i++) rgb[i] = (byte)(i * 37 % 256);
+        var path = Path.Combine(Path.GetTempPath(), $"plot-{Guid.NewGuid():N}.png");
+        try
+        {
+            PngImage.WriteRgb(path, rgb, w, h);
+            using var png = GeoDense.Geo.Raster.Open(path);
+            Assert.Equal("PNG", png.DriverName);
+            Assert.Equal(rgb, png.Read<byte>(GeoDense.Geo.PixelWindow.Full(w, h), [1, 2, 3]));
+        }
+        finally { File.Delete(path); }
+    }
+}

@@ -1,0 +1,57 @@
+using GeoDense.Torch;
+using GeoDense.Torch.Checkpoints;
+using GeoDense.Torch.NN;
+
+namespace GeoDense.Tasks.Segmentation;
+
+/// <summary>
+/// Model weights on disk: our safetensors (the pipeline YAML in the metadata, so a weights file describes
+/// itself) or checkpoints of the reference segmentation code (.pth with `state_dict`, keys `backbone.*`,
+/// `decode_head.*`, `auxiliary_head.*`).
+/// </summary>
+public static class SegmentationWeights
+{
+    public const string PipelineKey = "geodense.pipeline", IterationKey = "geodense.iteration";
+
+    public static void Load(Module model, string path, bool strict = true)
+    {
+        if (!File.Exists(path)) throw new SegmentationInputException($"{path}: weights file not found");
+        OrderedDictionary<string, TensorData> data;
+        try { data = Checkpoint.LoadStateDict(path); }
+        catch (Exception e) when (e is not SegmentationInputException)
+        {
+            throw new SegmentationInputException($"{path}: cannot read weights ({e.Message})");
+        }
+        using var scope = TorchRuntime.NewScope();
+        var tensors = data.ToDictionary(kv => kv.Key, kv => TensorBridge.ToTensor(kv.Value));
+        try { model.LoadStateDict(tensors, strict); }
+        catch (StateDictMismatchException e)
+        {
+            throw new SegmentationInputException($"{path}: weights do not fit the pipeline's model: {e.Message}");
+        }
+    }
+
+    public static void Save(Module model, string path, IReadOnlyDictionary<string, string> metadata) =>
+        Safetensors.Write(path, model.StateDict().Select(kv => KeyValuePair.Create(kv.Key, TensorBridge.ToData(kv.Value))), metadata);
+
+    public static IReadOnlyDictionary<string, string> Metadata(string path) => Safetensors.ReadMetadata(path);
+}
+
+/// <summary>Copies between runtime tensors and checkpoint tensor data.</summary>
+public static class TensorBridge
+{
+    public static Tensor ToTensor(TensorData data) => Tensor.FromBytes(data.DType, data.Shape, data.Data.Span);
+
+    public static TensorData ToData(Tensor tensor)
+    {
+        using var scope = TorchRuntime.NewScope();
+        var t = tensor.Detach().Cpu().Contiguous();
+        return t.DType switch
+        {
+            ScalarType.Float32 => TensorData.FromArray(ScalarType.Float32, t.Shape, t.ToArray<float>()),
+            ScalarType.Int64 => TensorData.FromArray(ScalarType.Int64, t.Shape, t.ToArray<long>()),
+            ScalarType.Float64 => TensorData.FromArray(ScalarType.Float64, t.Shape, t.ToArray<double>()),
+            var other => throw new NotSupportedException($"saving {other} tensors is not supported"),
+        };
+    }
+}

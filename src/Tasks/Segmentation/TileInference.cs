@@ -1,0 +1,44 @@
+using GeoDense.Torch;
+
+namespace GeoDense.Tasks.Segmentation;
+
+/// <summary>
+/// Runs a segmentation model on a batch of equally sized windows: raw band values in (N x C x h x w),
+/// per-window scores out (N x classes x h x w, resized to the window). Normalises with the pipeline's
+/// mean/std. Call it from the thread that owns inference (grad and inference modes are per thread).
+/// </summary>
+public sealed class TileInference(SegmentationModel model, float[] mean, float[] std, Device device)
+{
+    public int Classes => model.NumClasses;
+
+    /// <summary>Logits (mmseg's slide inference averages these).</summary>
+    public float[] Run(ReadOnlySpan<float> raw, int count, int bands, int height, int width) =>
+        Forward(raw, count, bands, height, width, softmax: false);
+
+    /// <summary>Class probabilities (softmax of the logits): what the mosaic stitcher blends.</summary>
+    public float[] Softmax(ReadOnlySpan<float> raw, int count, int bands, int height, int width) =>
+        Forward(raw, count, bands, height, width, softmax: true);
+
+    float[] Forward(ReadOnlySpan<float> raw, int count, int bands, int height, int width, bool softmax)
+    {
+        int plane = height * width;
+        if (raw.Length != count * bands * plane)
+            throw new ArgumentException($"{raw.Length} values for {count} windows of {bands}x{height}x{width}");
+        var batch = new float[raw.Length];
+        for (int n = 0; n < count; n++)
+            for (int b = 0; b < bands; b++)
+            {
+                float m = mean[b], inv = 1f / std[b];
+                int offset = (n * bands + b) * plane;
+                var from = raw.Slice(offset, plane);
+                var to = batch.AsSpan(offset, plane);
+                for (int i = 0; i < plane; i++) to[i] = (from[i] - m) * inv;
+            }
+        using var scope = TorchRuntime.NewScope();
+        using var inference = TorchRuntime.InferenceMode();
+        var input = Tensor.FromArray(batch, count, bands, height, width).To(device);
+        var scores = model.Forward(input);
+        if (softmax) scores = Functional.Softmax(scores, 1);
+        return scores.Cpu().Contiguous().ToArray<float>();
+    }
+}
