@@ -10,5 +10,6 @@ public static class CommandCatalog
         yield return VersionCommand.Create();
         yield return InfoCommand.Create();
         yield return DemoCommand.Create();
+        yield return ModelCommand.Create();
     }
 }
