@@ -156,6 +156,14 @@ public static partial class Functional
 
     public static Tensor OneHot(Tensor input, long numClasses = -1) => input.OneHot(numClasses);
 
+    /// <summary>F.normalize: x / max(‖x‖_p over dim, eps).</summary>
+    public static Tensor Normalize(Tensor input, double p = 2, long dim = 1, double eps = 1e-12)
+    {
+        using var norm = input.Norm(p, [dim], keepDim: true);
+        using var clamped = norm.ClampMin(eps);
+        return input.Div(clamped);
+    }
+
     // ---- attention ---------------------------------------------------------------------------------
     /// <summary>
     /// softmax(q kᵀ · scale + mask) v over the last two dims (q: [..., L, E], k: [..., S, E], v: [..., S, Ev]).

@@ -177,6 +177,10 @@ public partial class Tensor
     /// <summary>Same storage, cut from the autograd graph.</summary>
     public Tensor Detach() => Wrap(NativeMethods.gd_tensor_detach(Handle), this);
     public Tensor Contiguous() => Wrap(NativeMethods.gd_tensor_contiguous(Handle), this);
+    /// <summary>A copy in the given memory layout (or this data, if already so laid out).
+    /// Channels-last NCHW often runs convolutions faster on CPU (oneDNN).</summary>
+    public Tensor Contiguous(MemoryFormat format) => Wrap(NativeMethods.gd_tensor_contiguous_format(Handle, (int)format), this);
+    public bool IsContiguousIn(MemoryFormat format) => Checked(NativeMethods.gd_tensor_is_contiguous_format(Handle, (int)format), this) != 0;
     /// <summary>A second handle to the very same tensor (handy to keep a value past a scope).</summary>
     public Tensor Alias() => Wrap(NativeMethods.gd_tensor_alias(Handle), this);
 

@@ -215,4 +215,26 @@ public partial class Tensor
     // ---- products --------------------------------------------------------------------------------------
     public Tensor MatMul(Tensor other) => Wrap(NativeMethods.gd_matmul(Handle, other.Handle), this, other);
     public Tensor Bmm(Tensor other) => Wrap(NativeMethods.gd_bmm(Handle, other.Handle), this, other);
+
+    /// <summary>beta · this + alpha · (a @ b) for 2-D a, b (torch.addmm).</summary>
+    public Tensor Addmm(Tensor a, Tensor b, double beta = 1, double alpha = 1) =>
+        Wrap(NativeMethods.gd_addmm(Handle, a.Handle, b.Handle, beta, alpha), this, a, b);
+
+    /// <summary>beta · this + alpha · (a @ b) for batches of matrices (torch.baddbmm).</summary>
+    public Tensor Baddbmm(Tensor a, Tensor b, double beta = 1, double alpha = 1) =>
+        Wrap(NativeMethods.gd_baddbmm(Handle, a.Handle, b.Handle, beta, alpha), this, a, b);
+
+    /// <summary>torch.einsum, e.g. <c>Tensor.Einsum("bhnd,bhmd->bhnm", q, k)</c>.</summary>
+    public static unsafe Tensor Einsum(string equation, params Tensor[] operands)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(equation + "\0");
+        var handles = stackalloc IntPtr[operands.Length];
+        Pin(operands, handles);
+        fixed (byte* e = utf8)
+        {
+            var result = NativeMethods.gd_einsum(e, handles, operands.Length);
+            GC.KeepAlive(operands);
+            return Wrap(result);
+        }
+    }
 }

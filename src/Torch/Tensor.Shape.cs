@@ -81,29 +81,38 @@ public partial class Tensor
 
     public static unsafe Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0)
     {
-        var handles = stackalloc IntPtr[tensors.Count];
-        Pin(tensors, handles);
-        var result = NativeMethods.gd_cat(handles, tensors.Count, dim);
-        GC.KeepAlive(tensors);
-        return Wrap(result);
+        Span<IntPtr> handles = tensors.Count <= 64 ? stackalloc IntPtr[tensors.Count] : new IntPtr[tensors.Count];
+        fixed (IntPtr* h = handles)
+        {
+            Pin(tensors, h);
+            var result = NativeMethods.gd_cat(h, tensors.Count, dim);
+            GC.KeepAlive(tensors);
+            return Wrap(result);
+        }
     }
 
     public static unsafe Tensor Stack(IReadOnlyList<Tensor> tensors, long dim = 0)
     {
-        var handles = stackalloc IntPtr[tensors.Count];
-        Pin(tensors, handles);
-        var result = NativeMethods.gd_stack(handles, tensors.Count, dim);
-        GC.KeepAlive(tensors);
-        return Wrap(result);
+        Span<IntPtr> handles = tensors.Count <= 64 ? stackalloc IntPtr[tensors.Count] : new IntPtr[tensors.Count];
+        fixed (IntPtr* h = handles)
+        {
+            Pin(tensors, h);
+            var result = NativeMethods.gd_stack(h, tensors.Count, dim);
+            GC.KeepAlive(tensors);
+            return Wrap(result);
+        }
     }
 
     /// <summary>At most <paramref name="chunks"/> nearly equal views along dim.</summary>
     public unsafe Tensor[] Chunk(long chunks, long dim = 0)
     {
         var capacity = (int)chunks;
-        var handles = stackalloc IntPtr[capacity];
-        var n = Checked(NativeMethods.gd_chunk(Handle, chunks, dim, handles, capacity), this);
-        return WrapAll(handles, n);
+        var handles = new IntPtr[capacity];
+        fixed (IntPtr* h = handles)
+        {
+            var n = Checked(NativeMethods.gd_chunk(Handle, chunks, dim, h, capacity), this);
+            return WrapAll(h, n);
+        }
     }
 
     /// <summary>Views of <paramref name="size"/> elements along dim (the last may be smaller).</summary>

@@ -52,6 +52,8 @@ internal static unsafe class NativeMethods
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_tensor_detach(IntPtr t);
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_tensor_contiguous(IntPtr t);
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_tensor_alias(IntPtr t);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_tensor_contiguous_format(IntPtr t, int format);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_tensor_is_contiguous_format(IntPtr t, int format);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_tensor_assign(IntPtr dst, IntPtr src);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_tensor_copy_(IntPtr dst, IntPtr src);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_tensor_fill_(IntPtr t, NativeScalar v);
