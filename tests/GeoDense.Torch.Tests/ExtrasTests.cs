@@ -66,3 +66,24 @@ public class ExtrasTests
         Close([0.6, 0.8, 0, 0], F.Normalize(Tensor.FromArray(new double[] { 3, 4, 0, 0 }, 2, 2), dim: 1));
     }
 }
+
+public class FoldingTests
+{
+    [Fact]
+    public void FoldedConvEqualsConvThenBatchNormInEval()
+    {
+        TorchRuntime.ManualSeed(3);
+        using var conv = new Conv2d(3, 4, 3, stride: 2, padding: 1);
+        using var bn = new BatchNorm2d(4);
+        using var scope = TorchRuntime.NewScope();
+        // Give the BatchNorm non-trivial statistics and affine parameters.
+        for (var i = 0; i < 3; i++) bn.Forward(conv.Forward(Tensor.Randn(2, 3, 8, 8) * 3 + 1));
+        Init.Normal_(bn.Weight!, 1, 0.5);
+        Init.Normal_(bn.Bias!, 0, 0.5);
+        bn.Eval();
+        using var folded = conv.FoldBatchNorm(bn);
+        var x = Tensor.Randn(2, 3, 8, 8);
+        Assert.True(folded.Forward(x).AllClose(bn.Forward(conv.Forward(x)), 1e-4, 1e-5));
+        Assert.Equal(["weight", "bias"], folded.StateDict().Keys);
+    }
+}
