@@ -13,6 +13,7 @@ public sealed unsafe class Raster : IDisposable
 {
     private IntPtr handle;
     private RasterBandInfo[]? bands;
+    private readonly IDisposable? owned;
 
     public string Path { get; }
     public int Width { get; }
@@ -21,9 +22,10 @@ public sealed unsafe class Raster : IDisposable
     public bool IsWritable { get; }
     public string DriverName { get; }
 
-    private Raster(IntPtr handle, string path, bool writable)
+    private Raster(IntPtr handle, string path, bool writable, IDisposable? owned = null)
     {
         this.handle = handle;
+        this.owned = owned;
         Path = path;
         IsWritable = writable;
         Width = GDALGetRasterXSize(handle);
@@ -61,7 +63,23 @@ public sealed unsafe class Raster : IDisposable
     }
 
     /// <summary>Wraps a dataset handle created elsewhere (create, warp); takes ownership.</summary>
-    internal static Raster Adopt(IntPtr dataset, string path, bool writable) => new(dataset, path, writable);
+    /// <summary>A raster held in memory (GDAL MEM driver): scratch space for polygonising and previews.</summary>
+    public static Raster CreateInMemory(RasterSpec spec)
+    {
+        GdalLibrary.EnsureInitialized();
+        GdalLibrary.ClearError();
+        var dataset = GDALCreate(RasterWriter.Driver("MEM"), "", spec.Width, spec.Height, spec.BandCount, (int)spec.DataType, IntPtr.Zero);
+        if (dataset == IntPtr.Zero) throw new GdalException($"Cannot create a {spec.Width}x{spec.Height} in-memory raster: {GdalLibrary.TakeError()}");
+        var raster = new Raster(dataset, "(memory)", writable: true);
+        if (spec.GeoTransform is { } gt) raster.SetGeoTransform(gt);
+        if (spec.Crs is { } crs) raster.SetSpatialReference(crs);
+        if (spec.NoData is { } nd)
+            for (int b = 1; b <= spec.BandCount; b++) raster.SetNoData(b, nd);
+        return raster;
+    }
+
+    /// <param name="owned">Disposed after this dataset closes (e.g. the source a warped VRT reads through).</param>
+    internal static Raster Adopt(IntPtr dataset, string path, bool writable, IDisposable? owned = null) => new(dataset, path, writable, owned);
 
     public IReadOnlyList<RasterBandInfo> Bands => bands ??= Enumerable.Range(1, BandCount).Select(ReadBandInfo).ToArray();
 
@@ -313,6 +331,7 @@ public sealed unsafe class Raster : IDisposable
         if (handle == IntPtr.Zero) return;
         GDALClose(handle);
         handle = IntPtr.Zero;
+        owned?.Dispose();
     }
 
     public override string ToString() => $"{Path} ({Width}x{Height}, {BandCount} band(s), {DriverName})";

@@ -89,7 +89,8 @@ internal sealed unsafe class OsrHandle : IDisposable
 
     public void Dispose()
     {
-        if (Handle != IntPtr.Zero) OsrApi.OSRDestroySpatialReference(Handle);
+        // Release, not destroy: a layer or dataset given this handle may still hold a reference.
+        if (Handle != IntPtr.Zero) OsrApi.OSRRelease(Handle);
         Handle = IntPtr.Zero;
     }
 }

@@ -22,10 +22,10 @@ public static class SyntheticScene
             o.Epsg is null ? null : GeoTransform.NorthUp(o.OriginX, o.OriginY, o.PixelSize),
             o.Epsg is { } epsg ? SpatialReference.FromEpsg(epsg) : null, o.NoData);
         using var writer = RasterWriter.Create(path, spec, o.Tiff);
-        int stripRows = 256;
+        int stripRows = 64;
         var bands = Enumerable.Range(1, o.Bands).ToArray();
-        var strip = new double[(long)stripRows * o.Width * o.Bands];
-        double multiplier = o.DataType == RasterDataType.Byte ? 1 : 200;
+        var strip = new float[(long)stripRows * o.Width * o.Bands];
+        float multiplier = o.DataType == RasterDataType.Byte ? 1 : 200;
         for (int y0 = 0; y0 < o.Height; y0 += stripRows)
         {
             int rows = Math.Min(stripRows, o.Height - y0);
@@ -34,9 +34,9 @@ public static class SyntheticScene
                 for (int y = 0; y < rows; y++)
                     for (int x = 0; x < o.Width; x++)
                         strip[b * plane + (long)y * o.Width + x] = x < o.NoDataBorder && o.NoData is { } nd
-                            ? nd
+                            ? (float)nd
                             : Value(b + 1, x, y0 + y) * multiplier;
-            writer.Write<double>(new PixelWindow(0, y0, o.Width, rows), bands, strip.AsSpan(0, (int)(plane * o.Bands)));
+            writer.Write<float>(new PixelWindow(0, y0, o.Width, rows), bands, strip.AsSpan(0, (int)(plane * o.Bands)));
         }
         writer.Commit();
     }

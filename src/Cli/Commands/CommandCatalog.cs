@@ -8,5 +8,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Create();
+        yield return InfoCommand.Create();
+        yield return DemoCommand.Create();
     }
 }

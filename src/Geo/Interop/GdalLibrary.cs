@@ -53,7 +53,7 @@ internal static unsafe partial class GdalLibrary
     private static bool InitializeOnce()
     {
         // A modest block cache keeps streaming jobs in bounded memory; users can still set GDAL_CACHEMAX.
-        if (Environment.GetEnvironmentVariable("GDAL_CACHEMAX") is null) CPLSetConfigOption("GDAL_CACHEMAX", "128");
+        if (Environment.GetEnvironmentVariable("GDAL_CACHEMAX") is null) CPLSetConfigOption("GDAL_CACHEMAX", "64");
         CPLSetErrorHandler(&OnGdalMessage);
         GDALAllRegister();
         return true;
@@ -124,3 +124,4 @@ internal sealed class CStringList : IDisposable
         Handle = IntPtr.Zero;
     }
 }
+

@@ -12,6 +12,7 @@ internal static unsafe partial class OsrApi
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial IntPtr OSRNewSpatialReference(string? wkt);
     [LibraryImport(Lib)] public static partial void OSRDestroySpatialReference(IntPtr srs);
+    [LibraryImport(Lib)] public static partial void OSRRelease(IntPtr srs);
     [LibraryImport(Lib)] public static partial int OSRImportFromEPSG(IntPtr srs, int code);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial int OSRSetFromUserInput(IntPtr srs, string definition);
     [LibraryImport(Lib)] public static partial int OSRExportToWkt(IntPtr srs, IntPtr* wkt);

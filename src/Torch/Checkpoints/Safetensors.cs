@@ -26,26 +26,37 @@ public static class Safetensors
     /// the data section starts aligned. The file appears only when complete (temp name, then rename).
     /// </summary>
     public static void Write(string path, IEnumerable<KeyValuePair<string, TensorData>> tensors,
-        IReadOnlyDictionary<string, string>? metadata = null)
+        IReadOnlyDictionary<string, string>? metadata = null) =>
+        WriteLazily(path, tensors.Select(t => new PendingTensor(t.Key, t.Value.DType, t.Value.Shape, () => t.Value.Data)).ToList(), metadata);
+
+    /// <summary>
+    /// Writes tensors whose bytes are produced one at a time, only when their turn comes (e.g. copied out
+    /// of native memory), so at most one tensor's bytes are held in managed memory.
+    /// </summary>
+    public static void WriteLazily(string path, IReadOnlyList<PendingTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var list = tensors.ToList();
-        var duplicate = list.GroupBy(t => t.Key).FirstOrDefault(g => g.Count() > 1);
+        var duplicate = tensors.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new ArgumentException($"tensor name '{duplicate.Key}' appears twice", nameof(tensors));
-        if (list.Any(t => t.Key == "__metadata__"))
+        if (tensors.Any(t => t.Name == "__metadata__"))
             throw new ArgumentException("'__metadata__' is reserved and cannot name a tensor", nameof(tensors));
 
-        byte[] header = BuildHeader(list, metadata);
+        byte[] header = BuildHeader(tensors, metadata);
         CheckpointFiles.WriteAtomically(path, stream =>
         {
             stream.Write(BitConverter.GetBytes((ulong)header.Length));
             stream.Write(header);
-            foreach (var (_, tensor) in list)
-                stream.Write(tensor.Data.Span);
+            foreach (var tensor in tensors)
+            {
+                var bytes = tensor.Bytes();
+                if (bytes.Length != tensor.ByteLength)
+                    throw new InvalidOperationException($"tensor '{tensor.Name}' produced {bytes.Length} bytes, expected {tensor.ByteLength}");
+                stream.Write(bytes.Span);
+            }
         });
     }
 
-    private static byte[] BuildHeader(List<KeyValuePair<string, TensorData>> tensors, IReadOnlyDictionary<string, string>? metadata)
+    private static byte[] BuildHeader(IReadOnlyList<PendingTensor> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -59,16 +70,16 @@ public static class Safetensors
                 json.WriteEndObject();
             }
             long offset = 0;
-            foreach (var (name, tensor) in tensors)
+            foreach (var tensor in tensors)
             {
-                json.WriteStartObject(name);
+                json.WriteStartObject(tensor.Name);
                 json.WriteString("dtype", SafetensorsDTypes.NameOf(tensor.DType));
                 json.WriteStartArray("shape");
                 foreach (var d in tensor.Shape) json.WriteNumberValue(d);
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
-                offset += tensor.Data.Length;
+                offset += tensor.ByteLength;
                 json.WriteNumberValue(offset);
                 json.WriteEndArray();
                 json.WriteEndObject();
@@ -79,6 +90,12 @@ public static class Safetensors
         for (int i = 0; i < padding; i++) buffer.WriteByte((byte)' ');
         return buffer.ToArray();
     }
+}
+
+/// <summary>A tensor to be written: its header facts now, its bytes on demand.</summary>
+public sealed record PendingTensor(string Name, ScalarType DType, long[] Shape, Func<ReadOnlyMemory<byte>> Bytes)
+{
+    public long ByteLength => TensorData.ElementCountOf(Shape) * DType.ElementSize();
 }
 
 public sealed record SafetensorsContent(

@@ -15,6 +15,7 @@ public sealed class SafetensorsReader : IDisposable
 
     private readonly FileStream stream;
     private readonly long dataStart;
+    private readonly Dictionary<string, SafetensorsEntry> byName;
 
     public string Path { get; }
     public IReadOnlyList<SafetensorsEntry> Entries { get; }
@@ -28,6 +29,7 @@ public sealed class SafetensorsReader : IDisposable
         this.dataStart = dataStart;
         Entries = entries;
         Metadata = metadata;
+        byName = entries.ToDictionary(e => e.Name);
     }
 
     public static SafetensorsReader Open(string path)
@@ -56,8 +58,9 @@ public sealed class SafetensorsReader : IDisposable
     }
 
     public TensorData Read(string name) =>
-        Read(Entries.FirstOrDefault(e => e.Name == name)
-             ?? throw Fail(Path, $"no tensor named '{name}'; it has {Entries.Count} tensors"));
+        Read(byName.TryGetValue(name, out var entry)
+            ? entry
+            : throw CheckpointInputException.For(Path, $"no tensor named '{name}' among its {Entries.Count} tensors"));
 
     /// <summary>Reads tensors one at a time in header order.</summary>
     public IEnumerable<KeyValuePair<string, TensorData>> ReadAll()
@@ -106,10 +109,13 @@ public sealed class SafetensorsReader : IDisposable
                 throw Fail(path, "header is not a JSON object");
             var entries = new List<SafetensorsEntry>();
             var metadata = new Dictionary<string, string>();
+            var names = new HashSet<string>();
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (property.Name == "__metadata__")
                     ReadMetadata(path, property.Value, metadata);
+                else if (!names.Add(property.Name))
+                    throw Fail(path, $"tensor '{property.Name}' is listed twice");
                 else
                     entries.Add(ReadEntry(path, property.Name, property.Value, dataLength));
             }

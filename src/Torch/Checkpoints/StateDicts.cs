@@ -29,24 +29,34 @@ public static class StateDicts
 
     public static OrderedDictionary<string, TensorData> Normalize(string source, OrderedDictionary<string, TensorData> stateDict, StateDictOptions options)
     {
-        var entries = stateDict.Select(e => (Key: StripAll(e.Key, options.StripPrefixes), e.Value)).ToList();
+        var result = new OrderedDictionary<string, TensorData>();
+        foreach (var (original, key) in MapKeys(source, stateDict.Keys, options))
+            result.Add(key, stateDict[original]);
+        return result;
+    }
+
+    /// <summary>
+    /// The kept keys as (original, normalised) pairs in their original order; lets a lazy reader load
+    /// only the tensors that survive selection.
+    /// </summary>
+    public static IReadOnlyList<(string Original, string Key)> MapKeys(string source, IEnumerable<string> keys, StateDictOptions options)
+    {
+        var entries = keys.Select(k => (Original: k, Key: StripAll(k, options.StripPrefixes))).ToList();
 
         if (options.SelectPrefix is { Length: > 0 } select && entries.Any(e => e.Key.StartsWith(select, StringComparison.Ordinal)))
             entries = entries.Where(e => e.Key.StartsWith(select, StringComparison.Ordinal))
-                .Select(e => (e.Key[select.Length..], e.Value)).ToList();
+                .Select(e => (e.Original, e.Key[select.Length..])).ToList();
 
-        var result = new OrderedDictionary<string, TensorData>(entries.Count);
-        foreach (var (key, value) in entries)
-        {
-            if (options.DropPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
-                continue;
-            if (!result.TryAdd(key, value))
+        entries.RemoveAll(e => options.DropPrefixes.Any(p => e.Key.StartsWith(p, StringComparison.Ordinal)));
+
+        var seen = new HashSet<string>();
+        foreach (var (_, key) in entries)
+            if (!seen.Add(key))
                 throw CheckpointInputException.For(source,
                     $"two tensors map to the key '{key}' after removing prefixes [{string.Join(", ", options.StripPrefixes)}]");
-        }
-        if (result.Count == 0)
+        if (entries.Count == 0)
             throw CheckpointInputException.For(source, "the selected state dict is empty");
-        return result;
+        return entries;
     }
 
     private static bool IsTensorDict(OrderedDictionary<object, object?> dict) =>

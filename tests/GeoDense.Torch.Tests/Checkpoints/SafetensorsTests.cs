@@ -98,4 +98,15 @@ public class SafetensorsTests
         Assert.Equal(["w"], sd.Keys);
         Assert.Equal(CheckpointFormat.Safetensors, CheckpointFormats.Detect(path));
     }
+
+    [Fact]
+    public void EnumeratingAStateDictValidatesTheFileBeforeTheFirstTensor()
+    {
+        using var files = new TestFiles();
+        var path = files.File("dup.safetensors");
+        var header = """{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}"""u8.ToArray();
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)header.Length), .. header, 1, 2]);
+        var e = Assert.Throws<CheckpointInputException>(() => Checkpoint.EnumerateStateDict(path));
+        Assert.Contains("'a' is listed twice", e.Message);
+    }
 }

@@ -92,6 +92,42 @@ public class TorchZipReaderTests
         Assert.Equal("empty", sd.GetAt(16).Key);
     }
 
+    [Fact]
+    public void BigEndianArchiveWithTorch2LayoutReadsTheSameValues()
+    {
+        // torch 2.x names the folder "archive" and records the byte order; rebuild our file that way, big-endian.
+        int[] elementSizes = [4, 4, 4, 2, 2, 8, 8, 4, 1, 1, 2, 1, 8, 4]; // storages 0..13 in the recipe's order
+        using var files = new TestFiles();
+        var path = files.File("big_endian.pth");
+        using (var source = System.IO.Compression.ZipFile.OpenRead(TestFiles.Data("torch-files", "shared_storage.pth")))
+        using (var target = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            foreach (var entry in source.Entries)
+            {
+                using var input = new MemoryStream();
+                using (var stream = entry.Open()) stream.CopyTo(input);
+                var bytes = input.ToArray();
+                string relative = entry.FullName["shared_storage/".Length..];
+                if (relative.StartsWith("data/"))
+                {
+                    int size = elementSizes[int.Parse(relative["data/".Length..])];
+                    for (int i = 0; i < bytes.Length; i += size) Array.Reverse(bytes, i, size);
+                }
+                using var output = target.CreateEntry("archive/" + relative).Open();
+                output.Write(bytes);
+            }
+            using var order = target.CreateEntry("archive/byteorder").Open();
+            order.Write("big"u8);
+        }
+
+        var expected = Checkpoint.LoadStateDict(TestFiles.Data("torch-files", "shared_storage.pth"));
+        var actual = Checkpoint.LoadStateDict(path);
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var (key, tensor) in expected)
+            Assert.True(tensor.Data.Span.SequenceEqual(actual[key].Data.Span), key);
+        Assert.Equal([3L, -5, 1L << 40], actual["i64"].ToArray<long>());
+    }
+
     private static ArraySegment<byte> ArrayOf(TensorData tensor) =>
         MemoryMarshal.TryGetArray(tensor.Data, out var segment) ? segment : throw new InvalidOperationException("not array-backed");
 }

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using GeoDense.Geo;
+
+namespace GeoDense.Cli.Commands;
+
+/// <summary>`geodense info RASTER [--json]`: size, bands, types, blocks, CRS, geotransform, nodata.</summary>
+public static class InfoCommand
+{
+    public static Command Create()
+    {
+        var raster = new Argument<string>("raster") { Description = "Any GDAL-readable raster path (file, /vsizip/, /vsicurl/, /vsis3/...)." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
+        var command = new Command("info", "Print a raster's size, bands, data types, blocks, CRS, geotransform and nodata.");
+        command.Arguments.Add(raster);
+        command.Options.Add(json);
+        // CliErrors.Run here too: System.CommandLine's own handler would turn input errors into exit code 1.
+        command.SetAction(parseResult => CliErrors.Run(() =>
+        {
+            using var opened = Raster.Open(parseResult.GetValue(raster)!);
+            var info = opened.Describe();
+            Console.Write(parseResult.GetValue(json) ? info.ToJson() + Environment.NewLine : info.ToText());
+            return 0;
+        }));
+        return command;
+    }
+}

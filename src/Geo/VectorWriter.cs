@@ -1,0 +1,125 @@
+using GeoDense.Geo.Interop;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using static GeoDense.Geo.Interop.OgrApi;
+
+namespace GeoDense.Geo;
+
+public enum VectorFormat { GeoJson, GeoPackage, Shapefile }
+
+/// <summary>
+/// Writes features with attributes (class, class_name, score) through OGR, in the given CRS. Files are written under a
+/// temporary name (a temporary folder for the several files of a shapefile) and moved into place when complete.
+/// </summary>
+public static unsafe class VectorWriter
+{
+    public static VectorFormat FormatOf(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".geojson" or ".json" => VectorFormat.GeoJson,
+        ".gpkg" => VectorFormat.GeoPackage,
+        ".shp" => VectorFormat.Shapefile,
+        var other => throw new ArgumentException($"Cannot tell the vector format of '{path}' from '{other}': use .geojson, .gpkg or .shp."),
+    };
+
+    public static void Write(string path, IReadOnlyCollection<VectorFeature> features, SpatialReference? crs, VectorFormat? format = null, string? layerName = null)
+    {
+        var kind = format ?? FormatOf(path);
+        // A shapefile's layer name is its file name.
+        if (layerName is null || kind == VectorFormat.Shapefile) layerName = System.IO.Path.GetFileNameWithoutExtension(path);
+        if (kind != VectorFormat.Shapefile)
+        {
+            var temporary = OutputPath.TemporaryFor(path);
+            try
+            {
+                WriteDataset(temporary, kind, features, crs, layerName);
+                Vsi.Rename(temporary, path);
+            }
+            finally
+            {
+                Vsi.Delete(temporary);
+            }
+            return;
+        }
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        var staging = Directory.CreateDirectory(System.IO.Path.Combine(directory, $".{layerName}.partial-{Guid.NewGuid().ToString("N")[..8]}"));
+        try
+        {
+            WriteDataset(System.IO.Path.Combine(staging.FullName, System.IO.Path.GetFileName(path)), kind, features, crs, layerName);
+            foreach (var file in staging.GetFiles())
+                file.MoveTo(System.IO.Path.Combine(directory, file.Name), overwrite: true);
+        }
+        finally
+        {
+            staging.Delete(recursive: true);
+        }
+    }
+
+    private static void WriteDataset(string path, VectorFormat format, IReadOnlyCollection<VectorFeature> features, SpatialReference? crs, string layerName)
+    {
+        var driver = RasterWriter.Driver(format switch
+        {
+            VectorFormat.GeoJson => "GeoJSON", VectorFormat.GeoPackage => "GPKG", _ => "ESRI Shapefile",
+        });
+        GdalLibrary.ClearError();
+        var dataset = GdalRasterApi.GDALCreate(driver, path, 0, 0, 0, 0, IntPtr.Zero);
+        if (dataset == IntPtr.Zero) throw new GdalException($"Cannot create '{path}': {GdalLibrary.TakeError()}");
+        try
+        {
+            using var srs = crs is null ? null : OsrHandle.Create(crs.Wkt);
+            // Shapefiles hold one geometry type; the other formats take any.
+            var geometryType = format == VectorFormat.Shapefile && features.All(f => f.Geometry is Polygon or MultiPolygon) ? WkbPolygon : WkbUnknown;
+            var layer = GDALDatasetCreateLayer(dataset, layerName, srs?.Handle ?? IntPtr.Zero, geometryType, IntPtr.Zero);
+            if (layer == IntPtr.Zero) throw new GdalException($"Cannot create layer '{layerName}' in '{path}': {GdalLibrary.TakeError()}");
+            int classField = AddField(layer, "class", FieldInteger);
+            int nameField = features.Any(f => f.ClassName is not null) ? AddField(layer, "class_name", FieldString) : -1;
+            int scoreField = features.Any(f => f.Score is not null) ? AddField(layer, "score", FieldReal) : -1;
+
+            bool transaction = GDALDatasetStartTransaction(dataset, 0) == 0;
+            var definition = OGR_L_GetLayerDefn(layer);
+            var wkbWriter = new WKBWriter(ByteOrder.LittleEndian);
+            foreach (var f in features)
+            {
+                var feature = OGR_F_Create(definition);
+                try
+                {
+                    OGR_F_SetFieldInteger(feature, classField, f.ClassId);
+                    if (nameField >= 0 && f.ClassName is not null) OGR_F_SetFieldString(feature, nameField, f.ClassName);
+                    if (scoreField >= 0 && f.Score is { } score) OGR_F_SetFieldDouble(feature, scoreField, score);
+                    var wkb = wkbWriter.Write(f.Geometry);
+                    IntPtr geometry;
+                    fixed (byte* buffer = wkb)
+                        if (OGR_G_CreateFromWkb(buffer, IntPtr.Zero, &geometry, wkb.Length) != 0)
+                            throw new ArgumentException($"Feature of class {f.ClassId} has a geometry OGR cannot read ({f.Geometry.GeometryType}).");
+                    OGR_F_SetGeometryDirectly(feature, geometry);
+                    GdalLibrary.ClearError();
+                    if (OGR_L_CreateFeature(layer, feature) != 0)
+                        throw new GdalException($"Cannot write a feature to '{path}': {GdalLibrary.TakeError()}");
+                }
+                finally
+                {
+                    OGR_F_Destroy(feature);
+                }
+            }
+            if (transaction && GDALDatasetCommitTransaction(dataset) != 0)
+                throw new GdalException($"Cannot commit features to '{path}': {GdalLibrary.TakeError()}");
+        }
+        finally
+        {
+            GdalRasterApi.GDALClose(dataset);
+        }
+    }
+
+    private static int AddField(IntPtr layer, string name, int type)
+    {
+        var field = OGR_Fld_Create(name, type);
+        try
+        {
+            if (OGR_L_CreateField(layer, field, 1) != 0) throw new GdalException($"Cannot add field '{name}': {GdalLibrary.TakeError()}");
+        }
+        finally
+        {
+            OGR_Fld_Destroy(field);
+        }
+        return OGR_L_FindFieldIndex(layer, name, 1);
+    }
+}
