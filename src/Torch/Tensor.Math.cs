@@ -81,6 +81,8 @@ public partial class Tensor
     public Tensor Relu() => Unary(UnaryOp.Relu);
     public Tensor Gelu(bool tanhApproximation = false) => Unary(tanhApproximation ? UnaryOp.GeluTanh : UnaryOp.Gelu);
     public Tensor Silu() => Unary(UnaryOp.Silu);
+    public Tensor Softmax(long dim) => Wrap(NativeMethods.gd_softmax(NativeHandle, dim));
+    public Tensor LogSoftmax(long dim) => Wrap(NativeMethods.gd_log_softmax(NativeHandle, dim));
     public Tensor Erf() => Unary(UnaryOp.Erf);
     public Tensor Floor() => Unary(UnaryOp.Floor);
     public Tensor Ceil() => Unary(UnaryOp.Ceil);

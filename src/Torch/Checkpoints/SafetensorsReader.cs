@@ -51,7 +51,7 @@ public sealed class SafetensorsReader : IDisposable
     {
         if (entry.ByteLength > Array.MaxLength)
             throw Fail(Path, $"tensor '{entry.Name}' has {entry.ByteLength} bytes, more than one array can hold");
-        var bytes = new byte[entry.ByteLength];
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)entry.ByteLength));
         stream.Position = dataStart + entry.Begin;
         stream.ReadExactly(bytes);
         return new TensorData(entry.DType, entry.Shape, bytes);

@@ -92,7 +92,7 @@ public static class TorchZipReader
     {
         if (entry.Length > Array.MaxLength)
             throw new InvalidDataException($"{entry.FullName} has {entry.Length} bytes, more than one array can hold");
-        var bytes = new byte[entry.Length];
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)entry.Length));
         using var stream = entry.Open();
         stream.ReadExactly(bytes);
         return bytes;

@@ -174,6 +174,6 @@ internal static unsafe class NativeMethods
     [DllImport(Lib, ExactSpelling = true)] internal static extern TH gd_bce(TH input, TH target, TH weight, int reduction);
 
     // optimizers
-    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_adamw_step(TH param, TH grad, TH expAvg, TH expAvgSq, double lr, double beta1, double beta2, double eps, double weightDecay, long step, int maximize);
-    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_sgd_step(TH param, TH grad, TH buf, double lr, double momentum, double dampening, double weightDecay, int nesterov, int first, int maximize);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_adamw_step(TH param, TH expAvg, TH expAvgSq, double lr, double beta1, double beta2, double eps, double weightDecay, long step, int maximize);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_sgd_step(TH param, TH buf, double lr, double momentum, double dampening, double weightDecay, int nesterov, int first, int maximize);
 }

@@ -1,0 +1,100 @@
+using GeoDense.Torch.NN;
+using static GeoDense.Torch.Tests.Assertions;
+
+namespace GeoDense.Torch.Tests;
+
+public class InitAndRuntimeTests
+{
+    [Fact]
+    public void InitialisersFollowTorchNnInitFormulas()
+    {
+        using var scope = TorchRuntime.NewScope();
+        TorchRuntime.ManualSeed(11);
+        var w = Tensor.Empty(256, 128, 3, 3);
+        Assert.Equal((128L * 9, 256L * 9), Init.Fans(w));
+
+        Init.KaimingNormal_(w, mode: FanMode.FanOut, nonlinearity: Nonlinearity.Relu);
+        Close(Math.Sqrt(2.0 / (256 * 9)), w.Std().Item<double>(), 0.01);
+
+        Init.KaimingUniform_(w, a: Math.Sqrt(5));
+        var bound = Math.Sqrt(3.0) * Math.Sqrt(2.0 / 6) / Math.Sqrt(128 * 9);   // = 1/sqrt(fan_in)
+        Close(1 / Math.Sqrt(128 * 9), bound, 1e-12);
+        Assert.True(w.Abs().Max().Item<double>() <= bound);
+        Close(bound / Math.Sqrt(3), w.Std().Item<double>(), 0.01);               // std of U(-b, b)
+
+        Init.XavierUniform_(w);
+        Assert.True(w.Abs().Max().Item<double>() <= Math.Sqrt(6.0 / (128 * 9 + 256 * 9)));
+
+        var t = Tensor.Empty(100_000);
+        Init.TruncNormal_(t, std: 0.02);
+        Assert.True(t.Abs().Max().Item<double>() <= 2.0);        // bounds are absolute (a=-2, b=2)
+        Close(0.02, t.Std().Item<double>(), 0.02);
+        Init.TruncNormal_(t, mean: 0, std: 1, a: -1, b: 1);
+        Assert.True(t.Abs().Max().Item<double>() <= 1.0);
+        Close(0.5379, t.Std().Item<double>(), 0.02);             // std of N(0,1) truncated to [-1, 1]
+
+        Init.Constant_(t, 0.5);
+        Close(0.5, t.Mean().Item<double>());
+    }
+
+    [Fact]
+    public void InitialisersWorkOnParametersThatRequireGrad()
+    {
+        using var p = new Parameter(Tensor.Empty(4, 4));
+        Init.Zeros_(p);
+        Init.Normal_(p, 0, 1);
+        Init.TruncNormal_(p, std: 0.02);
+        Assert.True(p.RequiresGrad);
+        Assert.True(p.IsLeaf);
+    }
+
+    [Fact]
+    public void ThreadCountIsSettable()
+    {
+        var previous = TorchRuntime.GetNumThreads();
+        TorchRuntime.SetNumThreads(1);
+        Assert.Equal(1, TorchRuntime.GetNumThreads());
+        TorchRuntime.SetNumThreads(previous);
+        Assert.Equal(previous, TorchRuntime.GetNumThreads());
+        Assert.Matches(@"^[12]\.\d+", TorchRuntime.TorchVersion);
+    }
+
+    [Fact]
+    public void ReducedPrecisionModelsRunOnCpu()
+    {
+        using var linear = new Linear(4, 2);
+        linear.To(ScalarType.BFloat16);
+        using var scope = TorchRuntime.NewScope();
+        var y = linear.Forward(Tensor.Ones(3, 4).To(ScalarType.BFloat16));
+        Assert.Equal(ScalarType.BFloat16, y.DType);
+        Assert.Equal(new long[] { 3, 2 }, y.Shape);
+    }
+
+    [Fact]
+    public void CudaMovesWorkWhenAvailable()
+    {
+        if (!TorchRuntime.CudaIsAvailable())
+        {
+            Assert.Equal(0, TorchRuntime.CudaDeviceCount());
+            Assert.Throws<TorchException>(() => Tensor.Ones(2).To(Device.Cuda));
+            return;
+        }
+        using var scope = TorchRuntime.NewScope();
+        var x = Tensor.Ones(2).Cuda();
+        Assert.True(x.Device.IsCuda);
+        Close([2, 2], (x * 2).Cpu());
+    }
+
+    [Fact]
+    public void ConvTransposeAndGroupNormModulesHavePyTorchShapes()
+    {
+        using var up = new ConvTranspose2d(8, 4, 2, stride: 2);
+        using var gn = new GroupNorm(2, 4);
+        Assert.Equal(new long[] { 8, 4, 2, 2 }, up.Weight.Shape);
+        Assert.Equal(["weight", "bias"], up.StateDict().Keys);
+        using var scope = TorchRuntime.NewScope();
+        var y = gn.Forward(up.Forward(Tensor.Randn(1, 8, 3, 3)));
+        Assert.Equal(new long[] { 1, 4, 6, 6 }, y.Shape);
+        Close(0, y.Mean().Item<double>(), 1e-5);
+    }
+}

@@ -1,0 +1,86 @@
+using static GeoDense.Torch.Tests.Assertions;
+using F = GeoDense.Torch.Functional;
+
+namespace GeoDense.Torch.Tests;
+
+public class LossAndAttentionTests
+{
+    private static readonly double Ln2 = Math.Log(2);
+
+    [Fact]
+    public void CrossEntropyMatchesHandComputedValues()
+    {
+        using var scope = TorchRuntime.NewScope();
+        // p = softmax([0, ln 3]) = [0.25, 0.75]
+        var logits = Tensor.FromArray(new double[] { 0, Math.Log(3), 0, 0 }, 2, 2);
+        var target = Tensor.FromArray(new long[] { 1, 0 });
+        Close([-Math.Log(0.75), Ln2], F.CrossEntropy(logits, target, reduction: Reduction.None));
+        Close((-Math.Log(0.75) + Ln2) / 2, F.CrossEntropy(logits, target).Item<double>());
+        // ignore_index drops the second sample from the mean
+        Close(-Math.Log(0.75), F.CrossEntropy(logits, Tensor.FromArray(new long[] { 1, -1 }), ignoreIndex: -1).Item<double>());
+        // class weights: weighted mean sum(w_t * l) / sum(w_t)
+        var weight = Tensor.FromArray(new double[] { 3, 1 });
+        Close((1 * -Math.Log(0.75) + 3 * Ln2) / 4, F.CrossEntropy(logits, target, weight).Item<double>());
+        // label smoothing 0.1: 0.9 * nll + 0.1 * mean over classes of -log p
+        var smoothed = 0.9 * -Math.Log(0.75) + 0.1 * (Math.Log(4) - Math.Log(0.75)) / 2;
+        Close(smoothed, F.CrossEntropy(logits.Narrow(0, 0, 1), target.Narrow(0, 0, 1), labelSmoothing: 0.1).Item<double>());
+        // probability targets
+        var soft = Tensor.FromArray(new double[] { 0.5, 0.5 }, 1, 2);
+        Close(0.5 * Math.Log(4) + 0.5 * -Math.Log(0.75), F.CrossEntropy(logits.Narrow(0, 0, 1), soft).Item<double>());
+    }
+
+    [Fact]
+    public void RegressionLossesMatchDefinitions()
+    {
+        using var scope = TorchRuntime.NewScope();
+        var input = D(0.5, 2, 0.2);
+        var zero = D(0, 0, 0);
+        Close([0.125, 1.5, 0.02], F.SmoothL1Loss(input, zero, Reduction.None));            // beta 1
+        Close([0.25, 1.75, 0.04], F.SmoothL1Loss(input, zero, Reduction.None, beta: 0.5));  // |d| >= beta: |d| - beta/2
+        Close(2.7, F.L1Loss(input, zero, Reduction.Sum).Item<double>());
+        Close((0.25 + 4 + 0.04) / 3, F.MseLoss(input, zero).Item<double>());
+    }
+
+    [Fact]
+    public void BinaryAndNllLossesMatchDefinitions()
+    {
+        using var scope = TorchRuntime.NewScope();
+        Close([Ln2, Math.Log(1 + Math.Exp(2))], F.BinaryCrossEntropyWithLogits(D(0, 2), D(1, 0), reduction: Reduction.None));
+        Close([2 * Ln2], F.BinaryCrossEntropyWithLogits(D(0), D(1), posWeight: D(2), reduction: Reduction.None));
+        Close(Ln2, F.BinaryCrossEntropy(D(0.5), D(1)).Item<double>());
+        var logp = Tensor.FromArray(new double[] { -1, -2, -3, -4 }, 2, 2);
+        Close(3, F.NllLoss(logp, Tensor.FromArray(new long[] { 1, 1 })).Item<double>());
+    }
+
+    [Fact]
+    public void AttentionEqualsSoftmaxOfScaledScoresTimesValues()
+    {
+        using var scope = TorchRuntime.NewScope();
+        TorchRuntime.ManualSeed(5);
+        var q = Tensor.Randn([2, 3, 4, 8], ScalarType.Float64);
+        var k = Tensor.Randn([2, 3, 6, 8], ScalarType.Float64);
+        var v = Tensor.Randn([2, 3, 6, 5], ScalarType.Float64);
+        var expected = F.Softmax(q.MatMul(k.Transpose(-2, -1)) * (1 / Math.Sqrt(8)), -1).MatMul(v);
+        Assert.True(F.ScaledDotProductAttention(q, k, v, fused: false).AllClose(expected, 1e-10, 1e-12));
+        Assert.True(F.ScaledDotProductAttention(q, k, v, fused: true).AllClose(expected, 1e-10, 1e-12));
+        var scaled = F.Softmax(q.MatMul(k.Transpose(-2, -1)) * 0.7, -1).MatMul(v);
+        Assert.True(F.ScaledDotProductAttention(q, k, v, scale: 0.7, fused: false).AllClose(scaled, 1e-10, 1e-12));
+        Assert.True(F.ScaledDotProductAttention(q, k, v, scale: 0.7, fused: true).AllClose(scaled, 1e-10, 1e-12));
+    }
+
+    [Fact]
+    public void AttentionMasks()
+    {
+        using var scope = TorchRuntime.NewScope();
+        var q = Tensor.Ones([1, 2, 2], ScalarType.Float64);
+        var k = Tensor.Ones([1, 2, 2], ScalarType.Float64);
+        var v = Tensor.FromArray(new double[] { 1, 2, 3, 4 }, 1, 2, 2);
+        // causal: query 0 sees key 0 only; query 1 averages both (equal scores)
+        Close([1, 2, 2, 3], F.ScaledDotProductAttention(q, k, v, isCausal: true, fused: false));
+        Close([1, 2, 2, 3], F.ScaledDotProductAttention(q, k, v, isCausal: true, fused: true));
+        // bool mask: true = may attend
+        var mask = Tensor.FromArray(new[] { false, true, true, true }, 2, 2);
+        Close([3, 4, 2, 3], F.ScaledDotProductAttention(q, k, v, mask, fused: false));
+        Close([3, 4, 2, 3], F.ScaledDotProductAttention(q, k, v, mask, fused: true));
+    }
+}
