@@ -10,5 +10,8 @@ public static class CommandCatalog
         yield return VersionCommand.Create();
         yield return InfoCommand.Create();
         yield return DemoCommand.Create();
+        yield return SegmentCommand.Create();
+        yield return TrainCommand.Create();
+        yield return EvalCommand.Create();
     }
 }
