@@ -11,7 +11,7 @@ public static class MosaicStitch
 {
     /// <param name="PeakRssMiB">Peak RSS of the whole process (generation included).</param>
     /// <param name="StitchPeakRssMiB">Peak RSS while tiling + stitching (the high-water mark is reset after generation).</param>
-    public sealed record Result(int Size, int Windows, double GenerateSeconds, double StitchSeconds, double PeakRssMiB,
+    public sealed record Result(int Size, int Windows, double GenerateSeconds, double StitchSeconds, double StitchCpuSeconds, double PeakRssMiB,
                                 double StitchPeakRssMiB, double PeakBufferedMiB, string Input, string Output);
 
     public static string EnsureMosaic(string directory, int size)
@@ -31,6 +31,7 @@ public static class MosaicStitch
         GC.Collect();
         var generationPeak = PeakMemory.PeakRssMiB();
         PeakMemory.ResetPeak();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         clock.Restart();
         var output = Path.Combine(directory, $"classes-{size}.tif");
         using var source = Raster.Open(input);
@@ -52,7 +53,8 @@ public static class MosaicStitch
             peakBuffered = stitcher.PeakBufferedBytes;
         }
         var stitchPeak = PeakMemory.PeakRssMiB();
-        return new Result(size, windows.Count, generate, clock.Elapsed.TotalSeconds, Math.Max(generationPeak, stitchPeak), stitchPeak,
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        return new Result(size, windows.Count, generate, clock.Elapsed.TotalSeconds, cpu, Math.Max(generationPeak, stitchPeak), stitchPeak,
             peakBuffered / (1024.0 * 1024.0), input, output);
     }
 }

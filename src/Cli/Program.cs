@@ -5,4 +5,5 @@ using GeoDense.Cli.Commands;
 var root = new RootCommand("GeoDense: dense prediction on geospatial rasters (LeMeViT + UperNet / Oriented R-CNN / BIT).");
 foreach (var command in CommandCatalog.All())
     root.Subcommands.Add(command);
-return CliErrors.Run(() => root.Parse(args).Invoke());
+// Exceptions reach CliErrors (exit 2 for input problems) instead of System.CommandLine's generic handler.
+return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));

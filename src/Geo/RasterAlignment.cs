@@ -13,7 +13,20 @@ public static unsafe class RasterAlignment
     /// Opens <paramref name="otherPath"/> warped onto <paramref name="reference"/>'s grid: same size, geotransform and CRS.
     /// Throws <see cref="RasterInputException"/> when either lacks a georeference or the two do not overlap.
     /// </summary>
-    public static Raster AlignTo(Raster reference, string otherPath, Resampling resampling = Resampling.Bilinear)
+    public static Raster AlignTo(Raster reference, string otherPath, Resampling resampling = Resampling.Bilinear) =>
+        Warp(reference, otherPath, resampling, destination: "");
+
+    /// <summary>
+    /// Like <see cref="AlignTo"/> but saves the warped VRT at <paramref name="vrtPath"/> (e.g. /vsimem/after.vrt or a
+    /// file), so other threads (the tiler's reader) can open it by path.
+    /// </summary>
+    public static void WriteAlignedVrt(Raster reference, string otherPath, string vrtPath, Resampling resampling = Resampling.Bilinear)
+    {
+        var source = Vsi.IsVirtual(otherPath) ? otherPath : System.IO.Path.GetFullPath(otherPath);
+        using var aligned = Warp(reference, source, resampling, vrtPath);
+    }
+
+    private static Raster Warp(Raster reference, string otherPath, Resampling resampling, string destination)
     {
         var target = reference.GeoTransform
             ?? throw new RasterInputException(reference.Path, $"'{reference.Path}' has no geotransform, so nothing can be aligned onto its grid.");
@@ -41,7 +54,7 @@ public static unsafe class RasterAlignment
                 var handle = source.Handle;
                 int usageError;
                 GdalLibrary.ClearError();
-                var warped = WarpApi.GDALWarp("", IntPtr.Zero, 1, &handle, options, &usageError);
+                var warped = WarpApi.GDALWarp(destination, IntPtr.Zero, 1, &handle, options, &usageError);
                 if (warped == IntPtr.Zero)
                     throw new RasterInputException(otherPath, $"Cannot reproject '{otherPath}' onto the grid of '{reference.Path}': {GdalLibrary.TakeError()}");
                 // The VRT reads through the source handle, so the source lives as long as the aligned raster.

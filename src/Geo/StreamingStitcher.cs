@@ -141,7 +141,9 @@ public sealed class StreamingStitcher : IDisposable
                     for (int y = y0; y < y1; y++)
                     {
                         int oy = rowMap[y - clipped.Y];
-                        for (int i = 0; i < clipped.Width; i++) rowWeights[i] = wy[oy] * wx[columnMap[i]];
+                        if (window.IsRescaled)
+                            for (int i = 0; i < clipped.Width; i++) rowWeights[i] = wy[oy] * wx[columnMap[i]];
+                        else Scale(rowWeights, wx.AsSpan(columnMap[0], clipped.Width), wy[oy]);
                         int offset = (y - band.Y0) * grid.Width + clipped.X;
                         if (classIds.IsEmpty) AccumulateScores(band, offset, scores, window, oy, columnMap, rowWeights, gathered);
                         else AccumulateVotes(band, offset, classIds.Slice(oy * window.OutputWidth, window.OutputWidth), columnMap, rowWeights);
@@ -176,8 +178,7 @@ public sealed class StreamingStitcher : IDisposable
             }
             MultiplyAdd(band.Scores.AsSpan((c * band.Rows * grid.Width) + offset, n), values, rowWeights);
         }
-        var weights = band.Weights.AsSpan(offset, n);
-        for (int i = 0; i < n; i++) weights[i] += rowWeights[i];
+        Add(band.Weights.AsSpan(offset, n), rowWeights);
     }
 
     private void AccumulateVotes(RowBand band, int offset, ReadOnlySpan<byte> idRow, int[] columnMap, float[] rowWeights)
@@ -204,6 +205,24 @@ public sealed class StreamingStitcher : IDisposable
                 (new Vector<float>(accumulator[i..]) + new Vector<float>(values[i..]) * new Vector<float>(weights[i..])).CopyTo(accumulator[i..]);
         }
         for (; i < accumulator.Length; i++) accumulator[i] += values[i] * weights[i];
+    }
+
+    private static void Add(Span<float> accumulator, ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (int width = Vector<float>.Count; i <= accumulator.Length - width; i += width)
+                (new Vector<float>(accumulator[i..]) + new Vector<float>(values[i..])).CopyTo(accumulator[i..]);
+        for (; i < accumulator.Length; i++) accumulator[i] += values[i];
+    }
+
+    private static void Scale(Span<float> destination, ReadOnlySpan<float> values, float factor)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (int width = Vector<float>.Count; i <= destination.Length - width; i += width)
+                (new Vector<float>(values[i..]) * factor).CopyTo(destination[i..]);
+        for (; i < destination.Length; i++) destination[i] = values[i] * factor;
     }
 
     /// <summary>For each source column/row of the clipped window, the output pixel (nearest) that covers it.</summary>

@@ -52,7 +52,15 @@ public sealed class TileBatch : IDisposable
 /// </summary>
 public static class Tiler
 {
-    public static async IAsyncEnumerable<TileBatch> ReadBatchesAsync(string path, IReadOnlyList<GridWindow> windows,
+    public static IAsyncEnumerable<TileBatch> ReadBatchesAsync(string path, IReadOnlyList<GridWindow> windows,
+        TilerOptions? options = null, CancellationToken cancellationToken = default) =>
+        ReadBatchesAsync(() => Raster.Open(path), windows, options, cancellationToken);
+
+    /// <summary>
+    /// Reads from a raster that <paramref name="open"/> creates on the reader's own thread (GDAL handles are
+    /// per thread), e.g. <c>() => Raster.Open("/vsimem/after-aligned.vrt")</c>.
+    /// </summary>
+    public static async IAsyncEnumerable<TileBatch> ReadBatchesAsync(Func<Raster> open, IReadOnlyList<GridWindow> windows,
         TilerOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         options ??= new TilerOptions();
@@ -62,7 +70,7 @@ public static class Tiler
             SingleReader = true, SingleWriter = true,
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => Produce(path, windows, options, channel.Writer, stop.Token), CancellationToken.None);
+        var producer = Task.Run(() => Produce(open, windows, options, channel.Writer, stop.Token), CancellationToken.None);
         try
         {
             await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -83,12 +91,12 @@ public static class Tiler
     public static IEnumerable<TileBatch> ReadBatches(string path, IReadOnlyList<GridWindow> windows, TilerOptions? options = null) =>
         ReadBatchesAsync(path, windows, options).ToBlockingEnumerable();
 
-    private static async Task Produce(string path, IReadOnlyList<GridWindow> windows, TilerOptions options,
+    private static async Task Produce(Func<Raster> open, IReadOnlyList<GridWindow> windows, TilerOptions options,
         ChannelWriter<TileBatch> writer, CancellationToken cancellationToken)
     {
         try
         {
-            using var raster = Raster.Open(path);
+            using var raster = open();
             var bands = options.Bands ?? raster.AllBands();
             var pending = new List<GridWindow>(options.BatchSize);
             foreach (var window in windows)

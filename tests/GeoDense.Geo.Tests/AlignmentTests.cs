@@ -50,6 +50,15 @@ public class AlignmentTests
         Assert.InRange(y0, 219, 221);
         Assert.InRange(x1, 188, 190);
         Assert.InRange(y1, 258, 260);
+
+        // Saved as a VRT, the aligned date can be tiled by path on the tiler's own thread.
+        var vrt = $"/vsimem/aligned-{Guid.NewGuid():N}.vrt";
+        RasterAlignment.WriteAlignedVrt(first, after, vrt, Resampling.Bilinear);
+        var window = WindowGrid.Create(400, 400, new GridOptions(400, 400));
+        var tiled = Tiler.ReadBatches(vrt, window).Single();
+        using (tiled)
+            Assert.Equal((x0, y0, x1, y1), BrightBox(tiled.Tile(0).ToArray().Select(v => (byte)v).ToArray(), 400));
+        Vsi.Delete(vrt);
     }
 
     [Fact]

@@ -138,6 +138,70 @@ public class StitcherTests
     }
 
     [Fact]
+    public void MultiScaleWindowsMapBackOntoTheSourceGrid()
+    {
+        using var dir = new TempDir();
+        // Classes in 32-pixel blocks: nearest resampling at 0.5x and 1.5x keeps every block's interior intact.
+        int width = 600, height = 440;
+        var truth = new byte[width * height];
+        for (int p = 0; p < truth.Length; p++) truth[p] = (byte)((p % width / 32 + p / width / 32) % 4);
+        var input = dir.File("blocks.tif");
+        using (var writer = RasterWriter.Create(input, new RasterSpec(width, height, 1, RasterDataType.Byte, GeoTransform.NorthUp(0, 0, 1), SpatialReference.FromEpsg(32633))))
+        {
+            writer.Write<byte>(PixelWindow.Full(width, height), [1], truth);
+            writer.Commit();
+        }
+        var windows = WindowGrid.Create(width, height, new GridOptions(128, 96, Scales: [0.5, 1.0, 1.5]));
+        Assert.Contains(windows, w => w.IsRescaled);
+        var output = dir.File("multiscale.tif");
+        using (var source = Raster.Open(input))
+        using (var stitcher = StreamingStitcher.ForRaster(source, windows, new StitcherOptions(4, BlendMode.Average, output)))
+        {
+            foreach (var batch in Tiler.ReadBatches(input, windows, new TilerOptions(Resampling: Resampling.Nearest)))
+                using (batch)
+                    for (int i = 0; i < batch.Count; i++)
+                        stitcher.AddClassIds(batch.Windows[i], batch.Tile(i).ToArray().Select(v => (byte)v).ToArray());
+            stitcher.Complete();
+        }
+        using var result = Raster.Open(output);
+        var ids = result.Read<byte>(PixelWindow.Full(width, height), [1]);
+        int agree = ids.Zip(truth).Count(pair => pair.First == pair.Second);
+        Assert.True(agree > 0.97 * truth.Length, $"{agree} of {truth.Length} pixels agree");
+        for (int p = 0; p < truth.Length; p++)
+            if (p % width % 32 is > 2 and < 29 && p / width % 32 is > 2 and < 29)
+                Assert.Equal(truth[p], ids[p]);
+    }
+
+    [Fact]
+    public void UngeoreferencedInputWarnsAndStitchesInPixelSpace()
+    {
+        using var dir = new TempDir();
+        var input = dir.File("plain.tif");
+        SyntheticScene.Write(input, new SyntheticSceneOptions(90, 70, Bands: 1, Epsg: null));
+        var warnings = new List<string>();
+        void Collect(string m) { lock (warnings) warnings.Add(m); }
+        var output = dir.File("plain-classes.tif");
+        using var source = Raster.Open(input);
+        var windows = WindowGrid.Create(source, new GridOptions(64, 48));
+        GeoDiagnostics.Warning += Collect;
+        try
+        {
+            using var stitcher = StreamingStitcher.ForRaster(source, windows, new StitcherOptions(1, ClassPath: output));
+            foreach (var w in windows) stitcher.AddScores(w, Enumerable.Repeat(0.9f, 64 * 64).ToArray());
+            stitcher.Complete();
+        }
+        finally
+        {
+            GeoDiagnostics.Warning -= Collect;
+        }
+        Assert.Contains(warnings, w => w.Contains(input) && w.Contains("pixel coordinates"));
+        using var result = Raster.Open(output);
+        Assert.Null(result.GeoTransform);
+        Assert.Null(result.SpatialReference);
+        Assert.All(result.Read<byte>(PixelWindow.Full(90, 70), [1]), v => Assert.Equal(1, v));
+    }
+
+    [Fact]
     public void CogOutputHasOverviews()
     {
         using var dir = new TempDir();

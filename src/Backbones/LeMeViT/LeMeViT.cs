@@ -123,7 +123,7 @@ public class LeMeViTBackbone : Module
     protected (Tensor X, Tensor C) RunStages(Tensor input, bool updateMetaEverywhere, List<Tensor>? features)
     {
         var keep = new HashSet<Tensor>(ReferenceEqualityComparer.Instance) { input };
-        var x = input;
+        var x = input.Device.IsCuda ? input : TokenOps.ChannelsLast(input);
         var c = _metaTokens.Unsqueeze(0).Expand(input.Shape[0], -1, -1);
         void Replace(ref Tensor current, Tensor next)
         {

@@ -47,10 +47,10 @@ public sealed class CrossAttention : Module
     public Tensor Forward(Tensor imageTokens, Tensor metaTokens)
     {
         using var scope = TorchRuntime.NewScope();
-        var q = AttentionHeads.Split(_q.Forward(metaTokens), 1, _heads).Select(0, 0);
-        var kv = AttentionHeads.Split(_kv.Forward(imageTokens), 2, _heads);
+        var q = AttentionHeads.Split(TokenOps.Linear(_q, metaTokens), 1, _heads).Select(0, 0);
+        var kv = AttentionHeads.Split(TokenOps.Linear(_kv, imageTokens), 2, _heads);
         var o = AttentionHeads.Attend(q, kv.Select(0, 0), kv.Select(0, 1), Math.Pow(q.Shape[3], -0.5));
-        return _proj.Forward(AttentionHeads.Merge(o)).MoveToOuter();
+        return TokenOps.Linear(_proj, AttentionHeads.Merge(o)).MoveToOuter();
     }
 }
 
@@ -87,10 +87,10 @@ public sealed class DualCrossAttention : Module
     {
         using var scope = TorchRuntime.NewScope();
         var (scaleX, scaleC) = Scales(imageTokens.Shape[1], metaTokens.Shape[1], _dim);
-        var a = AttentionHeads.Split(_qkv1.Forward(imageTokens), 3, _heads);
-        var m = AttentionHeads.Split(_qkv2.Forward(metaTokens), 3, _heads);
-        var x = _projX.Forward(AttentionHeads.Merge(AttentionHeads.Attend(a.Select(0, 0), m.Select(0, 1), m.Select(0, 2), scaleX)));
-        var c = _projC.Forward(AttentionHeads.Merge(AttentionHeads.Attend(m.Select(0, 0), a.Select(0, 1), a.Select(0, 2), scaleC)));
+        var a = AttentionHeads.Split(TokenOps.Linear(_qkv1, imageTokens), 3, _heads);
+        var m = AttentionHeads.Split(TokenOps.Linear(_qkv2, metaTokens), 3, _heads);
+        var x = TokenOps.Linear(_projX, AttentionHeads.Merge(AttentionHeads.Attend(a.Select(0, 0), m.Select(0, 1), m.Select(0, 2), scaleX)));
+        var c = TokenOps.Linear(_projC, AttentionHeads.Merge(AttentionHeads.Attend(m.Select(0, 0), a.Select(0, 1), a.Select(0, 2), scaleC)));
         return (x.MoveToOuter(), c.MoveToOuter());
     }
 }
@@ -111,9 +111,9 @@ public sealed class StandardAttention : Module<Tensor, Tensor>
     public override Tensor Forward(Tensor tokens)
     {
         using var scope = TorchRuntime.NewScope();
-        var qkv = AttentionHeads.Split(_qkv.Forward(tokens), 3, _heads);
+        var qkv = AttentionHeads.Split(TokenOps.Linear(_qkv, tokens), 3, _heads);
         var q = qkv.Select(0, 0);
         var o = AttentionHeads.Attend(q, qkv.Select(0, 1), qkv.Select(0, 2), Math.Pow(q.Shape[3], -0.5));
-        return _proj.Forward(AttentionHeads.Merge(o)).MoveToOuter();
+        return TokenOps.Linear(_proj, AttentionHeads.Merge(o)).MoveToOuter();
     }
 }

@@ -13,7 +13,7 @@ public abstract class LeMeViTBlock : Module
 {
     private readonly Conv2d _posEmbed;
     private readonly LayerNorm _norm1, _norm2;
-    private readonly Sequential _mlp;
+    private readonly Linear _fc1, _fc2;
     private readonly DropPath _dropPath;
 
     protected LeMeViTBlock(int dim, Module attention, LeMeViTConfig config, double dropPath)
@@ -23,7 +23,9 @@ public abstract class LeMeViTBlock : Module
         RegisterModule("attn", attention);
         _norm2 = RegisterModule("norm2", new LayerNorm(dim, eps: 1e-6));
         var hidden = (int)(config.MlpRatio * dim);
-        _mlp = RegisterModule("mlp", new Sequential(new Linear(dim, hidden), new Identity(), new GELU(), new Linear(hidden, dim)));
+        _fc1 = new Linear(dim, hidden);
+        _fc2 = new Linear(hidden, dim);
+        RegisterModule("mlp", new Sequential(_fc1, new Identity(), new GELU(), _fc2));
         _dropPath = RegisterModule("drop_path", new DropPath(dropPath));
     }
 
@@ -52,7 +54,7 @@ public abstract class LeMeViTBlock : Module
     protected Tensor Residual(Tensor t, Tensor branch) => t.Add(_dropPath.Forward(branch));
 
     /// <summary>t + drop_path(mlp(norm2(t))).</summary>
-    protected Tensor MlpResidual(Tensor t) => Residual(t, _mlp.Forward(_norm2.Forward(t)));
+    protected Tensor MlpResidual(Tensor t) => Residual(t, TokenOps.Linear(_fc2, TokenOps.Linear(_fc1, _norm2.Forward(t)).Gelu()));
 }
 
 /// <summary>Stage-0 block: meta tokens cross-attend to the image; the image map passes through unchanged

@@ -10,6 +10,7 @@ public static class CommandCatalog
         yield return VersionCommand.Create();
         yield return InfoCommand.Create();
         yield return DemoCommand.Create();
+        yield return ModelCommand.Create();
         yield return SegmentCommand.Create();
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using GeoDense.Backbones;
+using GeoDense.Torch;
+using GeoDense.Torch.Checkpoints;
+
+namespace GeoDense.Cli.Commands;
+
+/// <summary>
+/// `geodense model forward --arch A --weights W --input IN.safetensors --output OUT.safetensors [--num-classes K]`:
+/// runs the backbone on the tensor `input` and writes `logits` (when the weights have a head or
+/// --num-classes is given) and `feature1..feature4`.
+/// </summary>
+public static class ModelForwardCommand
+{
+    public static Command Create()
+    {
+        var arch = ModelOptions.Arch();
+        var weights = new Option<FileInfo>("--weights") { Description = "Weights: a reference .pth (any wrapper) or GeoDense .safetensors.", Required = true };
+        var input = new Option<FileInfo>("--input") { Description = "Safetensors file with a float tensor `input` [B, 3, H, W].", Required = true };
+        var output = new Option<FileInfo>("--output") { Description = "Safetensors file to write.", Required = true };
+        var classes = ModelOptions.NumClasses();
+        var threads = ModelOptions.Threads();
+        var command = new Command("forward", "Run a backbone on a tensor: writes logits and feature1..feature4.")
+        {
+            arch, weights, input, output, classes, threads,
+        };
+        command.SetAction(parse => Run(parse.GetValue(arch)!, parse.GetValue(weights)!, parse.GetValue(input)!,
+            parse.GetValue(output)!, parse.GetValue(classes), parse.GetValue(threads)));
+        return command;
+    }
+
+    private static int Run(string archName, FileInfo weightsFile, FileInfo inputFile, FileInfo outputFile, int? numClasses, int? threads)
+    {
+        ModelOptions.ApplyThreads(threads);
+        var arch = ModelOptions.ResolveArch(archName);
+        var stateDict = ModelOptions.ReadWeights(weightsFile, arch);
+        var headClasses = LeMeViTWeights.HeadClasses(stateDict);
+        if (numClasses is { } k && headClasses is { } h && k != h)
+            throw new UserInputException($"{weightsFile}: the head has {h} classes, not --num-classes {k}");
+        var classes = numClasses ?? headClasses;
+
+        using var scope = TorchRuntime.NewScope();
+        var outputs = new List<KeyValuePair<string, TensorData>>();
+        using (var inference = TorchRuntime.InferenceMode())
+        {
+            var x = ModelOptions.ReadTensor(inputFile, "input");
+            if (x.DType != ScalarType.Float32) x = x.Float();
+            try
+            {
+                if (classes is { } c)
+                {
+                    using var model = new LeMeViTClassifier(arch with { NumClasses = c });
+                    ReportLoad(LeMeViTWeights.Load(model, stateDict, weightsFile.ToString()));
+                    model.Eval();
+                    var (logits, features) = model.ForwardWithFeatures(x);
+                    outputs.Add(new("logits", ModelOptions.ToData(logits)));
+                    AddFeatures(outputs, features);
+                }
+                else
+                {
+                    using var model = new LeMeViTBackbone(arch);
+                    ReportLoad(LeMeViTWeights.Load(model, stateDict, weightsFile.ToString()));
+                    model.Eval();
+                    Console.Error.WriteLine($"{weightsFile}: no classification head; writing features only (give --num-classes for logits from an untrained head)");
+                    AddFeatures(outputs, model.Forward(x));
+                }
+            }
+            catch (ArgumentException e)
+            {
+                throw new UserInputException($"{inputFile}: {e.Message}");
+            }
+        }
+        Safetensors.Write(outputFile.FullName, outputs, GeoDenseMetadata.Create(arch.ToJson()));
+        Console.WriteLine($"{outputFile}: {string.Join(", ", outputs.Select(o => $"{o.Key} [{string.Join(", ", o.Value.Shape)}]"))}");
+        return 0;
+    }
+
+    private static void AddFeatures(List<KeyValuePair<string, TensorData>> outputs, IReadOnlyList<Tensor> features)
+    {
+        for (var i = 0; i < features.Count; i++) outputs.Add(new($"feature{i + 1}", ModelOptions.ToData(features[i])));
+    }
+
+    private static void ReportLoad(LeMeViTLoadReport report)
+    {
+        if (report.HeadMissing) Console.Error.WriteLine("warning: the weights have no classification head; logits come from an untrained head");
+    }
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using GeoDense.Backbones;
+using GeoDense.Torch;
+using GeoDense.Torch.Checkpoints;
+
+namespace GeoDense.Cli.Commands;
+
+/// <summary>Options and helpers shared by the `model` subcommands.</summary>
+public static class ModelOptions
+{
+    public static Option<string> Arch() => new("--arch")
+    {
+        Description = $"Backbone: {string.Join(" | ", LeMeViTConfig.ArchNames)}.",
+        Required = true,
+    };
+
+    public static Option<int?> NumClasses() => new("--num-classes") { Description = "Classes of the classification head (default: from the weights, else 1000)." };
+
+    public static Option<int?> Threads() => new("--threads") { Description = "CPU threads for libtorch (default: all cores)." };
+
+    public static LeMeViTConfig ResolveArch(string arch) =>
+        LeMeViTConfig.TryFromArch(arch)
+        ?? throw new UserInputException($"--arch '{arch}' is not a known backbone; use one of {string.Join(", ", LeMeViTConfig.ArchNames)}");
+
+    public static void ApplyThreads(int? threads)
+    {
+        if (threads is not { } n) return;
+        if (n < 1) throw new UserInputException($"--threads must be at least 1, got {n}");
+        TorchRuntime.SetNumThreads(n);
+    }
+
+    /// <summary>The state dict of a weights file; a GeoDense file whose stored config names another arch is refused.</summary>
+    public static OrderedDictionary<string, TensorData> ReadWeights(FileInfo weights, LeMeViTConfig arch)
+    {
+        if (!weights.Exists) throw new UserInputException($"{weights}: weights file not found");
+        if (CheckpointFormats.Detect(weights.FullName) == CheckpointFormat.Safetensors
+            && GeoDenseMetadata.ConfigJson(Safetensors.ReadMetadata(weights.FullName)) is { } json)
+        {
+            var stored = LeMeViTConfig.FromJson(json);
+            if (!string.Equals(stored.Name, arch.Name, StringComparison.OrdinalIgnoreCase))
+                throw new UserInputException($"{weights}: these weights are for {stored.Name}, not --arch {arch.Name}");
+        }
+        return LeMeViTWeights.ReadStateDict(weights.FullName);
+    }
+
+    /// <summary>Named tensors from a safetensors file as native tensors (owned by the current scope).</summary>
+    public static Tensor ReadTensor(FileInfo file, string name)
+    {
+        if (!file.Exists) throw new UserInputException($"{file}: input file not found");
+        var content = Safetensors.Read(file.FullName);
+        if (!content.Tensors.TryGetValue(name, out var data))
+            throw new UserInputException($"{file}: has no tensor named '{name}' (it has: {string.Join(", ", content.Tensors.Keys)})");
+        return Tensor.FromBytes(data.DType, data.Shape, data.Data.Span);
+    }
+
+    public static TensorData ToData(Tensor tensor) => new(tensor.DType, tensor.Shape, tensor.ToBytes());
+}
