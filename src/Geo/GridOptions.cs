@@ -44,4 +44,13 @@ public sealed record GridOptions(int TileSize, int Stride, IReadOnlyList<double>
 public sealed record GridWindow(int Index, PixelWindow Source, int OutputWidth, int OutputHeight, double Scale, int Left, int Top)
 {
     public bool IsRescaled => OutputWidth != Source.Width || OutputHeight != Source.Height;
+
+    /// <summary>DOTA_devkit's patch name, <c>{image}__{rate}__{left}___{up}</c>, with the rate written as Python prints it.</summary>
+    public string DotaPatchName(string imageName)
+    {
+        var rate = Scale == Math.Floor(Scale)
+            ? Scale.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)
+            : Scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        return $"{imageName}__{rate}__{Left}___{Top}";
+    }
 }

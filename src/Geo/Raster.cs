@@ -168,7 +168,10 @@ public sealed unsafe class Raster : IDisposable
         if (window.IsEmpty || outW <= 0 || outH <= 0) throw new ArgumentException($"Empty window {window} for '{Path}'.");
         if (destination.Length < plane * bandList.Length)
             throw new ArgumentException($"Buffer of {destination.Length} values is too small for {bandList.Length} bands of {outW}x{outH}.");
-        foreach (var b in bandList) CheckBand(b);
+        foreach (var b in bandList)
+            if (Band(b).DataType.IsComplex() || Band(b).DataType == RasterDataType.Unknown)
+                throw new RasterInputException(Path, $"Band {b} of '{Path}' holds {Band(b).DataType} pixels; only real-valued rasters " +
+                    "(Byte, (U)Int16/32/64, Float32/64) can be read. Convert it first, e.g. gdal_translate -ot Float32.");
 
         var pad = T.CreateSaturating(options.PadValue);
         var inside = window.Intersect(PixelWindow.Full(Width, Height));

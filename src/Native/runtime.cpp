@@ -1,7 +1,7 @@
 // Process and thread state: seeds, thread pools, grad/inference modes, CUDA presence.
 #include "common.h"
 #include <ATen/Parallel.h>
-#include <ATen/detail/CUDAHooksInterface.h>
+#include <torch/cuda.h>
 #include <c10/core/GradMode.h>
 #include <c10/core/InferenceMode.h>
 
@@ -18,13 +18,12 @@ GD_EXPORT int32_t gd_manual_seed(uint64_t seed) {
       std::lock_guard<std::mutex> lock(cpu.mutex());
       cpu.set_current_seed(seed);
     }
-    if (at::globalContext().hasCUDA()) {
-      const auto& hooks = at::detail::getCUDAHooks();
-      for (int i = 0; i < hooks.getNumGPUs(); ++i) {
-        auto gen = hooks.getDefaultCUDAGenerator(i);
-        std::lock_guard<std::mutex> lock(gen.mutex());
-        gen.set_current_seed(seed);
-      }
+    // Same API torch::manual_seed uses, stable from 1.13 through 2.x.
+    const auto gpus = static_cast<int>(torch::cuda::device_count());
+    for (int i = 0; i < gpus; ++i) {
+      auto gen = at::globalContext().defaultGenerator(at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(i)));
+      std::lock_guard<std::mutex> lock(gen.mutex());
+      gen.set_current_seed(seed);
     }
   });
 }
@@ -33,10 +32,10 @@ GD_EXPORT int32_t gd_set_num_threads(int32_t n) { GD_STATUS(at::set_num_threads(
 GD_EXPORT int32_t gd_get_num_threads() { return gd::guard<int32_t>(-1, [] { return at::get_num_threads(); }); }
 
 GD_EXPORT int32_t gd_cuda_is_available() {
-  return gd::guard<int32_t>(0, [] { return at::globalContext().hasCUDA() && at::detail::getCUDAHooks().getNumGPUs() > 0 ? 1 : 0; });
+  return gd::guard<int32_t>(0, [] { return torch::cuda::is_available() ? 1 : 0; });
 }
 GD_EXPORT int32_t gd_cuda_device_count() {
-  return gd::guard<int32_t>(0, [] { return at::globalContext().hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0; });
+  return gd::guard<int32_t>(0, [] { return static_cast<int32_t>(torch::cuda::device_count()); });
 }
 
 // Grad mode is thread-local; returns the previous setting so C# can restore it.

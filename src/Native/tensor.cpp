@@ -142,3 +142,11 @@ GD_EXPORT int32_t gd_tensor_trunc_normal_(TH t, double mean, double std, double 
     t->clamp_(a, b);
   });
 }
+
+// Memory formats use c10::MemoryFormat codes (0 contiguous, 2 channels-last).
+GD_EXPORT TH gd_tensor_contiguous_format(TH t, int32_t format) {
+  GD_TENSOR(t->contiguous(static_cast<at::MemoryFormat>(format)));
+}
+GD_EXPORT int32_t gd_tensor_is_contiguous_format(TH t, int32_t format) {
+  return gd::guard<int32_t>(-1, [&] { return t->is_contiguous(static_cast<at::MemoryFormat>(format)) ? 1 : 0; });
+}

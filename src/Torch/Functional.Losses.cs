@@ -9,25 +9,25 @@ public static partial class Functional
     /// hold <paramref name="ignoreIndex"/>) or class probabilities (same shape as input).</summary>
     public static Tensor CrossEntropy(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean,
         long ignoreIndex = -100, double labelSmoothing = 0) =>
-        Wrap(NativeMethods.gd_cross_entropy(input.NativeHandle, target.NativeHandle, H(weight), (int)reduction, ignoreIndex, labelSmoothing));
+        Tensor.Wrap(NativeMethods.gd_cross_entropy(input.Handle, target.Handle, Tensor.H(weight), (int)reduction, ignoreIndex, labelSmoothing), input, target, weight);
 
     /// <summary>Negative log-likelihood of log-probabilities (N, C, ...).</summary>
     public static Tensor NllLoss(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean, long ignoreIndex = -100) =>
-        Wrap(NativeMethods.gd_nll_loss(input.NativeHandle, target.NativeHandle, H(weight), (int)reduction, ignoreIndex));
+        Tensor.Wrap(NativeMethods.gd_nll_loss(input.Handle, target.Handle, Tensor.H(weight), (int)reduction, ignoreIndex), input, target, weight);
 
     public static Tensor SmoothL1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, double beta = 1.0) =>
-        Wrap(NativeMethods.gd_smooth_l1_loss(input.NativeHandle, target.NativeHandle, (int)reduction, beta));
+        Tensor.Wrap(NativeMethods.gd_smooth_l1_loss(input.Handle, target.Handle, (int)reduction, beta), input, target);
 
     public static Tensor L1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) =>
-        Wrap(NativeMethods.gd_l1_loss(input.NativeHandle, target.NativeHandle, (int)reduction));
+        Tensor.Wrap(NativeMethods.gd_l1_loss(input.Handle, target.Handle, (int)reduction), input, target);
 
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) =>
-        Wrap(NativeMethods.gd_mse_loss(input.NativeHandle, target.NativeHandle, (int)reduction));
+        Tensor.Wrap(NativeMethods.gd_mse_loss(input.Handle, target.Handle, (int)reduction), input, target);
 
     public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null, Tensor? posWeight = null,
         Reduction reduction = Reduction.Mean) =>
-        Wrap(NativeMethods.gd_bce_with_logits(input.NativeHandle, target.NativeHandle, H(weight), H(posWeight), (int)reduction));
+        Tensor.Wrap(NativeMethods.gd_bce_with_logits(input.Handle, target.Handle, Tensor.H(weight), Tensor.H(posWeight), (int)reduction), input, target, weight, posWeight);
 
     public static Tensor BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean) =>
-        Wrap(NativeMethods.gd_bce(input.NativeHandle, target.NativeHandle, H(weight), (int)reduction));
+        Tensor.Wrap(NativeMethods.gd_bce(input.Handle, target.Handle, Tensor.H(weight), (int)reduction), input, target, weight);
 }

@@ -30,12 +30,9 @@ public enum PaddingMode
 /// </summary>
 public static partial class Functional
 {
-    private static Tensor Wrap(TensorHandle h) => Tensor.Wrap(h);
-    private static TensorHandle H(Tensor? t) => Tensor.H(t);
-
     // ---- linear / convolution ------------------------------------------------------------------------
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) =>
-        Wrap(NativeMethods.gd_linear(input.NativeHandle, weight.NativeHandle, H(bias)));
+        Tensor.Wrap(NativeMethods.gd_linear(input.Handle, weight.Handle, Tensor.H(bias)), input, weight, bias);
 
     public static unsafe Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null,
         (long H, long W)? stride = null, (long H, long W)? padding = null, (long H, long W)? dilation = null, long groups = 1)
@@ -44,7 +41,7 @@ public static partial class Functional
         var p = padding ?? (0, 0);
         var d = dilation ?? (1, 1);
         long* sp = stackalloc long[] { s.H, s.W, p.H, p.W, d.H, d.W };
-        return Wrap(NativeMethods.gd_conv2d(input.NativeHandle, weight.NativeHandle, H(bias), sp, sp + 2, sp + 4, groups));
+        return Tensor.Wrap(NativeMethods.gd_conv2d(input.Handle, weight.Handle, Tensor.H(bias), sp, sp + 2, sp + 4, groups), input, weight, bias);
     }
 
     /// <summary>Square stride/padding/dilation shorthand.</summary>
@@ -52,7 +49,7 @@ public static partial class Functional
         Conv2d(input, weight, bias, (stride, stride), (padding, padding), (dilation, dilation), groups);
 
     public static Tensor Conv1d(Tensor input, Tensor weight, Tensor? bias = null, long stride = 1, long padding = 0, long dilation = 1, long groups = 1) =>
-        Wrap(NativeMethods.gd_conv1d(input.NativeHandle, weight.NativeHandle, H(bias), stride, padding, dilation, groups));
+        Tensor.Wrap(NativeMethods.gd_conv1d(input.Handle, weight.Handle, Tensor.H(bias), stride, padding, dilation, groups), input, weight, bias);
 
     public static unsafe Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias = null,
         (long H, long W)? stride = null, (long H, long W)? padding = null, (long H, long W)? outputPadding = null,
@@ -63,7 +60,7 @@ public static partial class Functional
         var o = outputPadding ?? (0, 0);
         var d = dilation ?? (1, 1);
         long* v = stackalloc long[] { s.H, s.W, p.H, p.W, o.H, o.W, d.H, d.W };
-        return Wrap(NativeMethods.gd_conv_transpose2d(input.NativeHandle, weight.NativeHandle, H(bias), v, v + 2, v + 4, groups, v + 6));
+        return Tensor.Wrap(NativeMethods.gd_conv_transpose2d(input.Handle, weight.Handle, Tensor.H(bias), v, v + 2, v + 4, groups, v + 6), input, weight, bias);
     }
 
     // ---- normalisation -----------------------------------------------------------------------------
@@ -71,16 +68,16 @@ public static partial class Functional
     /// running = (1 - momentum) * running + momentum * batch (unbiased variance).</summary>
     public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
         bool training = false, double momentum = 0.1, double eps = 1e-5) =>
-        Wrap(NativeMethods.gd_batch_norm(input.NativeHandle, H(weight), H(bias), H(runningMean), H(runningVar), training ? 1 : 0, momentum, eps));
+        Tensor.Wrap(NativeMethods.gd_batch_norm(input.Handle, Tensor.H(weight), Tensor.H(bias), Tensor.H(runningMean), Tensor.H(runningVar), training ? 1 : 0, momentum, eps), input, weight, bias, runningMean, runningVar);
 
     public static unsafe Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
         fixed (long* s = normalizedShape)
-            return Wrap(NativeMethods.gd_layer_norm(input.NativeHandle, s, normalizedShape.Length, H(weight), H(bias), eps));
+            return Tensor.Wrap(NativeMethods.gd_layer_norm(input.Handle, s, normalizedShape.Length, Tensor.H(weight), Tensor.H(bias), eps), input, weight, bias);
     }
 
     public static Tensor GroupNorm(Tensor input, long numGroups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
-        Wrap(NativeMethods.gd_group_norm(input.NativeHandle, numGroups, H(weight), H(bias), eps));
+        Tensor.Wrap(NativeMethods.gd_group_norm(input.Handle, numGroups, Tensor.H(weight), Tensor.H(bias), eps), input, weight, bias);
 
     // ---- activations -------------------------------------------------------------------------------
     public static Tensor Relu(Tensor input) => input.Relu();
@@ -88,15 +85,15 @@ public static partial class Functional
     public static Tensor Sigmoid(Tensor input) => input.Sigmoid();
     public static Tensor Tanh(Tensor input) => input.Tanh();
     public static Tensor Silu(Tensor input) => input.Silu();
-    public static Tensor LeakyRelu(Tensor input, double negativeSlope = 0.01) => Wrap(NativeMethods.gd_leaky_relu(input.NativeHandle, negativeSlope));
-    public static Tensor Hardtanh(Tensor input, double min = -1, double max = 1) => Wrap(NativeMethods.gd_hardtanh(input.NativeHandle, min, max));
+    public static Tensor LeakyRelu(Tensor input, double negativeSlope = 0.01) => Tensor.Wrap(NativeMethods.gd_leaky_relu(input.Handle, negativeSlope), input);
+    public static Tensor Hardtanh(Tensor input, double min = -1, double max = 1) => Tensor.Wrap(NativeMethods.gd_hardtanh(input.Handle, min, max), input);
     public static Tensor Relu6(Tensor input) => Hardtanh(input, 0, 6);
-    public static Tensor Softmax(Tensor input, long dim) => Wrap(NativeMethods.gd_softmax(input.NativeHandle, dim));
-    public static Tensor LogSoftmax(Tensor input, long dim) => Wrap(NativeMethods.gd_log_softmax(input.NativeHandle, dim));
+    public static Tensor Softmax(Tensor input, long dim) => Tensor.Wrap(NativeMethods.gd_softmax(input.Handle, dim), input);
+    public static Tensor LogSoftmax(Tensor input, long dim) => Tensor.Wrap(NativeMethods.gd_log_softmax(input.Handle, dim), input);
 
     /// <summary>Zeroes elements with probability p and scales the rest by 1/(1-p) when training; identity otherwise.</summary>
     public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true) =>
-        Wrap(NativeMethods.gd_dropout(input.NativeHandle, p, training ? 1 : 0));
+        Tensor.Wrap(NativeMethods.gd_dropout(input.Handle, p, training ? 1 : 0), input);
 
     // ---- resampling, pooling, padding --------------------------------------------------------------
     /// <summary>
@@ -123,21 +120,21 @@ public static partial class Functional
             scale = alignCorners ? -1 : f;
         }
         else throw new ArgumentException("give size or scaleFactor");
-        return Wrap(NativeMethods.gd_interpolate(input.NativeHandle, outH, outW, scale, scale, (int)mode, alignCorners ? 1 : 0));
+        return Tensor.Wrap(NativeMethods.gd_interpolate(input.Handle, outH, outW, scale, scale, (int)mode, alignCorners ? 1 : 0), input);
     }
 
     public static Tensor AdaptiveAvgPool2d(Tensor input, (long H, long W) outputSize) =>
-        Wrap(NativeMethods.gd_adaptive_avg_pool2d(input.NativeHandle, outputSize.H, outputSize.W));
+        Tensor.Wrap(NativeMethods.gd_adaptive_avg_pool2d(input.Handle, outputSize.H, outputSize.W), input);
     public static Tensor AdaptiveAvgPool2d(Tensor input, long outputSize) => AdaptiveAvgPool2d(input, (outputSize, outputSize));
     public static Tensor AdaptiveMaxPool2d(Tensor input, (long H, long W) outputSize) =>
-        Wrap(NativeMethods.gd_adaptive_max_pool2d(input.NativeHandle, outputSize.H, outputSize.W));
+        Tensor.Wrap(NativeMethods.gd_adaptive_max_pool2d(input.Handle, outputSize.H, outputSize.W), input);
 
     /// <summary>F.max_pool2d; stride defaults to the kernel size.</summary>
     public static unsafe Tensor MaxPool2d(Tensor input, long kernelSize, long? stride = null, long padding = 0, long dilation = 1, bool ceilMode = false)
     {
         var st = stride ?? kernelSize;
         long* v = stackalloc long[] { kernelSize, kernelSize, st, st, padding, padding, dilation, dilation };
-        return Wrap(NativeMethods.gd_max_pool2d(input.NativeHandle, v, v + 2, v + 4, v + 6, ceilMode ? 1 : 0));
+        return Tensor.Wrap(NativeMethods.gd_max_pool2d(input.Handle, v, v + 2, v + 4, v + 6, ceilMode ? 1 : 0), input);
     }
 
     /// <summary>F.avg_pool2d; stride defaults to the kernel size.</summary>
@@ -145,19 +142,27 @@ public static partial class Functional
     {
         var st = stride ?? kernelSize;
         long* v = stackalloc long[] { kernelSize, kernelSize, st, st, padding, padding };
-        return Wrap(NativeMethods.gd_avg_pool2d(input.NativeHandle, v, v + 2, v + 4, ceilMode ? 1 : 0, countIncludePad ? 1 : 0));
+        return Tensor.Wrap(NativeMethods.gd_avg_pool2d(input.Handle, v, v + 2, v + 4, ceilMode ? 1 : 0, countIncludePad ? 1 : 0), input);
     }
 
     /// <summary>F.pad: pads lists (left, right, top, bottom, ...) starting from the last dim.</summary>
     public static unsafe Tensor Pad(Tensor input, long[] pad, PaddingMode mode = PaddingMode.Constant, double value = 0)
     {
-        fixed (long* p = pad) return Wrap(NativeMethods.gd_pad(input.NativeHandle, p, pad.Length, (int)mode, value));
+        fixed (long* p = pad) return Tensor.Wrap(NativeMethods.gd_pad(input.Handle, p, pad.Length, (int)mode, value), input);
     }
 
-    public static Tensor PixelShuffle(Tensor input, long upscaleFactor) => Wrap(NativeMethods.gd_pixel_shuffle(input.NativeHandle, upscaleFactor));
-    public static Tensor PixelUnshuffle(Tensor input, long downscaleFactor) => Wrap(NativeMethods.gd_pixel_unshuffle(input.NativeHandle, downscaleFactor));
+    public static Tensor PixelShuffle(Tensor input, long upscaleFactor) => Tensor.Wrap(NativeMethods.gd_pixel_shuffle(input.Handle, upscaleFactor), input);
+    public static Tensor PixelUnshuffle(Tensor input, long downscaleFactor) => Tensor.Wrap(NativeMethods.gd_pixel_unshuffle(input.Handle, downscaleFactor), input);
 
     public static Tensor OneHot(Tensor input, long numClasses = -1) => input.OneHot(numClasses);
+
+    /// <summary>F.normalize: x / max(‖x‖_p over dim, eps).</summary>
+    public static Tensor Normalize(Tensor input, double p = 2, long dim = 1, double eps = 1e-12)
+    {
+        using var norm = input.Norm(p, [dim], keepDim: true);
+        using var clamped = norm.ClampMin(eps);
+        return input.Div(clamped);
+    }
 
     // ---- attention ---------------------------------------------------------------------------------
     /// <summary>
@@ -168,6 +173,6 @@ public static partial class Functional
     /// </summary>
     public static Tensor ScaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor? attnMask = null,
         double dropoutP = 0, bool isCausal = false, double? scale = null, bool fused = true) =>
-        Wrap(NativeMethods.gd_scaled_dot_product_attention(query.NativeHandle, key.NativeHandle, value.NativeHandle, H(attnMask),
-            dropoutP, isCausal ? 1 : 0, scale ?? -1, fused ? 1 : 0));
+        Tensor.Wrap(NativeMethods.gd_scaled_dot_product_attention(query.Handle, key.Handle, value.Handle, Tensor.H(attnMask),
+            dropoutP, isCausal ? 1 : 0, scale ?? -1, fused ? 1 : 0), query, key, value, attnMask);
 }

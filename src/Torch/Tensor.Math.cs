@@ -5,18 +5,18 @@ namespace GeoDense.Torch;
 // Elementwise math, comparisons, reductions and matrix products.
 public partial class Tensor
 {
-    private Tensor Unary(UnaryOp op) => Wrap(NativeMethods.gd_unary(NativeHandle, op));
-    private Tensor Unary_(UnaryOp op) { TorchException.Check(NativeMethods.gd_unary_(NativeHandle, op)); return this; }
-    private Tensor Binary(Tensor other, BinaryOp op) => Wrap(NativeMethods.gd_binary(NativeHandle, other.NativeHandle, op));
-    private Tensor Binary(Scalar other, BinaryOp op) => Wrap(NativeMethods.gd_binary_scalar(NativeHandle, other.ToNative(), op));
-    private Tensor Binary_(Tensor other, BinaryOp op) { TorchException.Check(NativeMethods.gd_binary_(NativeHandle, other.NativeHandle, op)); return this; }
-    private Tensor Binary_(Scalar other, BinaryOp op) { TorchException.Check(NativeMethods.gd_binary_scalar_(NativeHandle, other.ToNative(), op)); return this; }
+    private Tensor Unary(UnaryOp op) => Wrap(NativeMethods.gd_unary(Handle, op), this);
+    private Tensor Unary_(UnaryOp op) { TorchException.Check(NativeMethods.gd_unary_(Handle, op), this); return this; }
+    private Tensor Binary(Tensor other, BinaryOp op) => Wrap(NativeMethods.gd_binary(Handle, other.Handle, op), this, other);
+    private Tensor Binary(Scalar other, BinaryOp op) => Wrap(NativeMethods.gd_binary_scalar(Handle, other.ToNative(), op), this);
+    private Tensor Binary_(Tensor other, BinaryOp op) { TorchException.Check(NativeMethods.gd_binary_(Handle, other.Handle, op), this, other); return this; }
+    private Tensor Binary_(Scalar other, BinaryOp op) { TorchException.Check(NativeMethods.gd_binary_scalar_(Handle, other.ToNative(), op), this); return this; }
 
     // ---- arithmetic ------------------------------------------------------------------------------------
     public Tensor Add(Tensor other) => Binary(other, BinaryOp.Add);
     public Tensor Add(Scalar other) => Binary(other, BinaryOp.Add);
     /// <summary>this + alpha * other.</summary>
-    public Tensor Add(Tensor other, Scalar alpha) => Wrap(NativeMethods.gd_add_scaled(NativeHandle, other.NativeHandle, alpha.ToNative()));
+    public Tensor Add(Tensor other, Scalar alpha) => Wrap(NativeMethods.gd_add_scaled(Handle, other.Handle, alpha.ToNative()), this, other);
     public Tensor Sub(Tensor other) => Binary(other, BinaryOp.Sub);
     public Tensor Sub(Scalar other) => Binary(other, BinaryOp.Sub);
     public Tensor Mul(Tensor other) => Binary(other, BinaryOp.Mul);
@@ -33,11 +33,11 @@ public partial class Tensor
     public Tensor Minimum(Tensor other) => Binary(other, BinaryOp.Minimum);
     public Tensor Atan2(Tensor other) => Binary(other, BinaryOp.Atan2);
     /// <summary>this + weight * (end - this).</summary>
-    public Tensor Lerp(Tensor end, double weight) => Wrap(NativeMethods.gd_lerp(NativeHandle, end.NativeHandle, weight));
+    public Tensor Lerp(Tensor end, double weight) => Wrap(NativeMethods.gd_lerp(Handle, end.Handle, weight), this, end);
 
     public Tensor Add_(Tensor other) => Binary_(other, BinaryOp.Add);
     public Tensor Add_(Scalar other) => Binary_(other, BinaryOp.Add);
-    public Tensor Add_(Tensor other, Scalar alpha) { TorchException.Check(NativeMethods.gd_add_scaled_(NativeHandle, other.NativeHandle, alpha.ToNative())); return this; }
+    public Tensor Add_(Tensor other, Scalar alpha) { TorchException.Check(NativeMethods.gd_add_scaled_(Handle, other.Handle, alpha.ToNative()), this, other); return this; }
     public Tensor Sub_(Tensor other) => Binary_(other, BinaryOp.Sub);
     public Tensor Sub_(Scalar other) => Binary_(other, BinaryOp.Sub);
     public Tensor Mul_(Tensor other) => Binary_(other, BinaryOp.Mul);
@@ -81,8 +81,8 @@ public partial class Tensor
     public Tensor Relu() => Unary(UnaryOp.Relu);
     public Tensor Gelu(bool tanhApproximation = false) => Unary(tanhApproximation ? UnaryOp.GeluTanh : UnaryOp.Gelu);
     public Tensor Silu() => Unary(UnaryOp.Silu);
-    public Tensor Softmax(long dim) => Wrap(NativeMethods.gd_softmax(NativeHandle, dim));
-    public Tensor LogSoftmax(long dim) => Wrap(NativeMethods.gd_log_softmax(NativeHandle, dim));
+    public Tensor Softmax(long dim) => Wrap(NativeMethods.gd_softmax(Handle, dim), this);
+    public Tensor LogSoftmax(long dim) => Wrap(NativeMethods.gd_log_softmax(Handle, dim), this);
     public Tensor Erf() => Unary(UnaryOp.Erf);
     public Tensor Floor() => Unary(UnaryOp.Floor);
     public Tensor Ceil() => Unary(UnaryOp.Ceil);
@@ -109,10 +109,10 @@ public partial class Tensor
     public Tensor Reciprocal_() => Unary_(UnaryOp.Reciprocal);
 
     public Tensor Clamp(double? min = null, double? max = null) =>
-        Wrap(NativeMethods.gd_clamp(NativeHandle, min ?? 0, max ?? 0, min.HasValue ? 1 : 0, max.HasValue ? 1 : 0));
+        Wrap(NativeMethods.gd_clamp(Handle, min ?? 0, max ?? 0, min.HasValue ? 1 : 0, max.HasValue ? 1 : 0), this);
     public Tensor Clamp_(double? min = null, double? max = null)
     {
-        TorchException.Check(NativeMethods.gd_clamp_(NativeHandle, min ?? 0, max ?? 0, min.HasValue ? 1 : 0, max.HasValue ? 1 : 0));
+        TorchException.Check(NativeMethods.gd_clamp_(Handle, min ?? 0, max ?? 0, min.HasValue ? 1 : 0, max.HasValue ? 1 : 0), this);
         return this;
     }
     public Tensor ClampMin(double min) => Clamp(min, null);
@@ -152,7 +152,7 @@ public partial class Tensor
     /// <summary>True when both have the same shape and all elements are within atol + rtol * |other|.</summary>
     public bool AllClose(Tensor other, double rtol = 1e-5, double atol = 1e-8)
     {
-        using var result = Wrap(NativeMethods.gd_allclose(NativeHandle, other.NativeHandle, rtol, atol));
+        using var result = Wrap(NativeMethods.gd_allclose(Handle, other.Handle, rtol, atol), this, other);
         return result.Item<bool>();
     }
 
@@ -160,14 +160,14 @@ public partial class Tensor
     private unsafe Tensor Reduce(ReduceOp op, long[]? dims, bool keepDim, bool unbiased = true)
     {
         fixed (long* d = dims)
-            return Wrap(NativeMethods.gd_reduce(NativeHandle, op, d, dims?.Length ?? -1, keepDim ? 1 : 0, unbiased ? 1 : 0));
+            return Wrap(NativeMethods.gd_reduce(Handle, op, d, dims?.Length ?? -1, keepDim ? 1 : 0, unbiased ? 1 : 0), this);
     }
 
     public Tensor Sum() => Reduce(ReduceOp.Sum, null, false);
     public Tensor Sum(long dim, bool keepDim = false) => Reduce(ReduceOp.Sum, [dim], keepDim);
     public Tensor Sum(long[] dims, bool keepDim = false) => Reduce(ReduceOp.Sum, dims, keepDim);
     /// <summary>Sum of all elements accumulated in (and returned as) <paramref name="dtype"/>.</summary>
-    public Tensor SumAs(ScalarType dtype) => Wrap(NativeMethods.gd_sum_dtype(NativeHandle, (int)dtype));
+    public Tensor SumAs(ScalarType dtype) => Wrap(NativeMethods.gd_sum_dtype(Handle, (int)dtype), this);
     public Tensor Mean() => Reduce(ReduceOp.Mean, null, false);
     public Tensor Mean(long dim, bool keepDim = false) => Reduce(ReduceOp.Mean, [dim], keepDim);
     public Tensor Mean(long[] dims, bool keepDim = false) => Reduce(ReduceOp.Mean, dims, keepDim);
@@ -193,12 +193,12 @@ public partial class Tensor
     /// <summary>Vector p-norm over all elements or the given dims.</summary>
     public unsafe Tensor Norm(double p = 2, long[]? dims = null, bool keepDim = false)
     {
-        fixed (long* d = dims) return Wrap(NativeMethods.gd_norm(NativeHandle, p, d, dims?.Length ?? -1, keepDim ? 1 : 0));
+        fixed (long* d = dims) return Wrap(NativeMethods.gd_norm(Handle, p, d, dims?.Length ?? -1, keepDim ? 1 : 0), this);
     }
 
     /// <summary>Index of the largest element; over the flattened tensor when dim is null.</summary>
-    public Tensor ArgMax(long? dim = null, bool keepDim = false) => Wrap(NativeMethods.gd_argmax(NativeHandle, dim ?? long.MinValue, keepDim ? 1 : 0));
-    public Tensor ArgMin(long? dim = null, bool keepDim = false) => Wrap(NativeMethods.gd_argmin(NativeHandle, dim ?? long.MinValue, keepDim ? 1 : 0));
+    public Tensor ArgMax(long? dim = null, bool keepDim = false) => Wrap(NativeMethods.gd_argmax(Handle, dim ?? long.MinValue, keepDim ? 1 : 0), this);
+    public Tensor ArgMin(long? dim = null, bool keepDim = false) => Wrap(NativeMethods.gd_argmin(Handle, dim ?? long.MinValue, keepDim ? 1 : 0), this);
 
     /// <summary>Largest values along dim and their indices (torch.max(x, dim)).</summary>
     public (Tensor Values, Tensor Indices) Max(long dim, bool keepDim = false) => MinMax(dim, keepDim, true);
@@ -206,13 +206,35 @@ public partial class Tensor
 
     private (Tensor, Tensor) MinMax(long dim, bool keepDim, bool isMax)
     {
-        TorchException.Check(NativeMethods.gd_minmax_dim(NativeHandle, dim, keepDim ? 1 : 0, isMax ? 1 : 0, out var values, out var indices));
+        TorchException.Check(NativeMethods.gd_minmax_dim(Handle, dim, keepDim ? 1 : 0, isMax ? 1 : 0, out var values, out var indices), this);
         return (Wrap(values), Wrap(indices));
     }
 
-    public Tensor CumSum(long dim) => Wrap(NativeMethods.gd_cumsum(NativeHandle, dim));
+    public Tensor CumSum(long dim) => Wrap(NativeMethods.gd_cumsum(Handle, dim), this);
 
     // ---- products --------------------------------------------------------------------------------------
-    public Tensor MatMul(Tensor other) => Wrap(NativeMethods.gd_matmul(NativeHandle, other.NativeHandle));
-    public Tensor Bmm(Tensor other) => Wrap(NativeMethods.gd_bmm(NativeHandle, other.NativeHandle));
+    public Tensor MatMul(Tensor other) => Wrap(NativeMethods.gd_matmul(Handle, other.Handle), this, other);
+    public Tensor Bmm(Tensor other) => Wrap(NativeMethods.gd_bmm(Handle, other.Handle), this, other);
+
+    /// <summary>beta · this + alpha · (a @ b) for 2-D a, b (torch.addmm).</summary>
+    public Tensor Addmm(Tensor a, Tensor b, double beta = 1, double alpha = 1) =>
+        Wrap(NativeMethods.gd_addmm(Handle, a.Handle, b.Handle, beta, alpha), this, a, b);
+
+    /// <summary>beta · this + alpha · (a @ b) for batches of matrices (torch.baddbmm).</summary>
+    public Tensor Baddbmm(Tensor a, Tensor b, double beta = 1, double alpha = 1) =>
+        Wrap(NativeMethods.gd_baddbmm(Handle, a.Handle, b.Handle, beta, alpha), this, a, b);
+
+    /// <summary>torch.einsum, e.g. <c>Tensor.Einsum("bhnd,bhmd->bhnm", q, k)</c>.</summary>
+    public static unsafe Tensor Einsum(string equation, params Tensor[] operands)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(equation + "\0");
+        var handles = stackalloc IntPtr[operands.Length];
+        Pin(operands, handles);
+        fixed (byte* e = utf8)
+        {
+            var result = NativeMethods.gd_einsum(e, handles, operands.Length);
+            GC.KeepAlive(operands);
+            return Wrap(result);
+        }
+    }
 }

@@ -7,37 +7,37 @@ public partial class Tensor
 {
     public unsafe Tensor Reshape(params long[] shape)
     {
-        fixed (long* s = shape) return Wrap(NativeMethods.gd_reshape(NativeHandle, s, shape.Length));
+        fixed (long* s = shape) return Wrap(NativeMethods.gd_reshape(Handle, s, shape.Length), this);
     }
 
     public unsafe Tensor View(params long[] shape)
     {
-        fixed (long* s = shape) return Wrap(NativeMethods.gd_view(NativeHandle, s, shape.Length));
+        fixed (long* s = shape) return Wrap(NativeMethods.gd_view(Handle, s, shape.Length), this);
     }
 
     public unsafe Tensor Permute(params long[] order)
     {
-        fixed (long* s = order) return Wrap(NativeMethods.gd_permute(NativeHandle, s, order.Length));
+        fixed (long* s = order) return Wrap(NativeMethods.gd_permute(Handle, s, order.Length), this);
     }
 
-    public Tensor Transpose(long dim0, long dim1) => Wrap(NativeMethods.gd_transpose(NativeHandle, dim0, dim1));
+    public Tensor Transpose(long dim0, long dim1) => Wrap(NativeMethods.gd_transpose(Handle, dim0, dim1), this);
     /// <summary>Transpose of a 2-D tensor (x.T).</summary>
     public Tensor T => Transpose(0, 1);
-    public Tensor Flatten(long startDim = 0, long endDim = -1) => Wrap(NativeMethods.gd_flatten(NativeHandle, startDim, endDim));
+    public Tensor Flatten(long startDim = 0, long endDim = -1) => Wrap(NativeMethods.gd_flatten(Handle, startDim, endDim), this);
 
     public unsafe Tensor Unflatten(long dim, params long[] sizes)
     {
-        fixed (long* s = sizes) return Wrap(NativeMethods.gd_unflatten(NativeHandle, dim, s, sizes.Length));
+        fixed (long* s = sizes) return Wrap(NativeMethods.gd_unflatten(Handle, dim, s, sizes.Length), this);
     }
 
-    public Tensor Squeeze() => Wrap(NativeMethods.gd_squeeze(NativeHandle, 0, 1));
-    public Tensor Squeeze(long dim) => Wrap(NativeMethods.gd_squeeze(NativeHandle, dim, 0));
-    public Tensor Unsqueeze(long dim) => Wrap(NativeMethods.gd_unsqueeze(NativeHandle, dim));
+    public Tensor Squeeze() => Wrap(NativeMethods.gd_squeeze(Handle, 0, 1), this);
+    public Tensor Squeeze(long dim) => Wrap(NativeMethods.gd_squeeze(Handle, dim, 0), this);
+    public Tensor Unsqueeze(long dim) => Wrap(NativeMethods.gd_unsqueeze(Handle, dim), this);
 
     /// <summary>Broadcast view to a larger shape (-1 keeps a size).</summary>
     public unsafe Tensor Expand(params long[] shape)
     {
-        fixed (long* s = shape) return Wrap(NativeMethods.gd_expand(NativeHandle, s, shape.Length));
+        fixed (long* s = shape) return Wrap(NativeMethods.gd_expand(Handle, s, shape.Length), this);
     }
 
     public Tensor ExpandAs(Tensor other) => Expand(other.Shape);
@@ -45,14 +45,14 @@ public partial class Tensor
     /// <summary>Tiles the data (copies), like torch.Tensor.repeat.</summary>
     public unsafe Tensor Repeat(params long[] repeats)
     {
-        fixed (long* s = repeats) return Wrap(NativeMethods.gd_repeat(NativeHandle, s, repeats.Length));
+        fixed (long* s = repeats) return Wrap(NativeMethods.gd_repeat(Handle, s, repeats.Length), this);
     }
 
-    public Tensor RepeatInterleave(long repeats, long dim) => Wrap(NativeMethods.gd_repeat_interleave(NativeHandle, repeats, dim));
+    public Tensor RepeatInterleave(long repeats, long dim) => Wrap(NativeMethods.gd_repeat_interleave(Handle, repeats, dim), this);
 
     public unsafe Tensor Flip(params long[] dims)
     {
-        fixed (long* s = dims) return Wrap(NativeMethods.gd_flip(NativeHandle, s, dims.Length));
+        fixed (long* s = dims) return Wrap(NativeMethods.gd_flip(Handle, s, dims.Length), this);
     }
 
     public unsafe Tensor Roll(long[] shifts, long[] dims)
@@ -60,20 +60,20 @@ public partial class Tensor
         if (shifts.Length != dims.Length) throw new ArgumentException("shifts and dims must have the same length");
         fixed (long* s = shifts)
         fixed (long* d = dims)
-            return Wrap(NativeMethods.gd_roll(NativeHandle, s, d, dims.Length));
+            return Wrap(NativeMethods.gd_roll(Handle, s, d, dims.Length), this);
     }
 
-    public Tensor MoveDim(long source, long destination) => Wrap(NativeMethods.gd_movedim(NativeHandle, source, destination));
+    public Tensor MoveDim(long source, long destination) => Wrap(NativeMethods.gd_movedim(Handle, source, destination), this);
 
     /// <summary>Python slice x[..., start:end:step, ...] on one dim; end null means to the end.</summary>
     public Tensor Slice(long dim, long? start = null, long? end = null, long step = 1) =>
-        Wrap(NativeMethods.gd_slice(NativeHandle, dim, start ?? 0, end ?? long.MaxValue, step));
+        Wrap(NativeMethods.gd_slice(Handle, dim, start ?? 0, end ?? long.MaxValue, step), this);
 
     /// <summary>x.narrow(dim, start, length): a view of <paramref name="length"/> elements.</summary>
-    public Tensor Narrow(long dim, long start, long length) => Wrap(NativeMethods.gd_narrow(NativeHandle, dim, start, length));
+    public Tensor Narrow(long dim, long start, long length) => Wrap(NativeMethods.gd_narrow(Handle, dim, start, length), this);
 
     /// <summary>x.select(dim, index): removes dim, like x[:, index] for dim 1.</summary>
-    public Tensor Select(long dim, long index) => Wrap(NativeMethods.gd_select(NativeHandle, dim, index));
+    public Tensor Select(long dim, long index) => Wrap(NativeMethods.gd_select(Handle, dim, index), this);
 
     /// <summary>x[index] on the first dimension.</summary>
     [System.Runtime.CompilerServices.IndexerName("At")]
@@ -81,29 +81,38 @@ public partial class Tensor
 
     public static unsafe Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0)
     {
-        var handles = stackalloc IntPtr[tensors.Count];
-        Pin(tensors, handles);
-        var result = NativeMethods.gd_cat(handles, tensors.Count, dim);
-        GC.KeepAlive(tensors);
-        return Wrap(result);
+        Span<IntPtr> handles = tensors.Count <= 64 ? stackalloc IntPtr[tensors.Count] : new IntPtr[tensors.Count];
+        fixed (IntPtr* h = handles)
+        {
+            Pin(tensors, h);
+            var result = NativeMethods.gd_cat(h, tensors.Count, dim);
+            GC.KeepAlive(tensors);
+            return Wrap(result);
+        }
     }
 
     public static unsafe Tensor Stack(IReadOnlyList<Tensor> tensors, long dim = 0)
     {
-        var handles = stackalloc IntPtr[tensors.Count];
-        Pin(tensors, handles);
-        var result = NativeMethods.gd_stack(handles, tensors.Count, dim);
-        GC.KeepAlive(tensors);
-        return Wrap(result);
+        Span<IntPtr> handles = tensors.Count <= 64 ? stackalloc IntPtr[tensors.Count] : new IntPtr[tensors.Count];
+        fixed (IntPtr* h = handles)
+        {
+            Pin(tensors, h);
+            var result = NativeMethods.gd_stack(h, tensors.Count, dim);
+            GC.KeepAlive(tensors);
+            return Wrap(result);
+        }
     }
 
     /// <summary>At most <paramref name="chunks"/> nearly equal views along dim.</summary>
     public unsafe Tensor[] Chunk(long chunks, long dim = 0)
     {
         var capacity = (int)chunks;
-        var handles = stackalloc IntPtr[capacity];
-        var n = Checked(NativeMethods.gd_chunk(NativeHandle, chunks, dim, handles, capacity));
-        return WrapAll(handles, n);
+        var handles = new IntPtr[capacity];
+        fixed (IntPtr* h = handles)
+        {
+            var n = Checked(NativeMethods.gd_chunk(Handle, chunks, dim, h, capacity), this);
+            return WrapAll(h, n);
+        }
     }
 
     /// <summary>Views of <paramref name="size"/> elements along dim (the last may be smaller).</summary>
@@ -114,7 +123,7 @@ public partial class Tensor
         var handles = new IntPtr[capacity];
         fixed (IntPtr* h = handles)
         {
-            var n = Checked(NativeMethods.gd_split(NativeHandle, size, dim, h, capacity));
+            var n = Checked(NativeMethods.gd_split(Handle, size, dim, h, capacity), this);
             return WrapAll(h, n);
         }
     }
@@ -126,7 +135,7 @@ public partial class Tensor
         fixed (long* s = sizes)
         fixed (IntPtr* h = handles)
         {
-            var n = Checked(NativeMethods.gd_split_sizes(NativeHandle, s, sizes.Length, dim, h, sizes.Length));
+            var n = Checked(NativeMethods.gd_split_sizes(Handle, s, sizes.Length, dim, h, sizes.Length), this);
             return WrapAll(h, n);
         }
     }
@@ -138,7 +147,7 @@ public partial class Tensor
         var handles = new IntPtr[capacity];
         fixed (IntPtr* h = handles)
         {
-            var n = Checked(NativeMethods.gd_unbind(NativeHandle, dim, h, capacity));
+            var n = Checked(NativeMethods.gd_unbind(Handle, dim, h, capacity), this);
             return WrapAll(h, n);
         }
     }

@@ -28,18 +28,77 @@ public partial class Tensor : IDisposable
         if (scoped) DisposeScope.Current?.Own(this);
     }
 
-    /// <summary>Turns a shim result into a tensor, or throws libtorch's error.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Tensor Wrap(TensorHandle handle)
+    /// <summary>
+    /// The raw <c>at::Tensor*</c> for a native call. Throws if disposed. The caller must keep this
+    /// object alive until the call returns (pass it as a keep-alive argument of <see cref="Wrap(IntPtr)"/>
+    /// or <see cref="TorchException.Check(int)"/>), or the finalizer could free the tensor mid-call.
+    /// </summary>
+    internal IntPtr Handle
     {
-        if (handle.IsInvalid) throw TorchException.FromLastError();
-        return new Tensor(handle);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            var handle = NativeHandle;
+            if (handle.IsClosed) ThrowDisposed();
+            return handle.DangerousGetHandle();
+        }
     }
 
-    internal static Tensor Wrap(IntPtr handle) => new(new TensorHandle(handle));
+    /// <summary>Zero for optional tensor arguments that are absent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static IntPtr H(Tensor? t) => t is null ? IntPtr.Zero : t.Handle;
 
-    /// <summary>Null for optional tensor arguments.</summary>
-    internal static TensorHandle H(Tensor? t) => t is null ? TensorHandle.Null : t.NativeHandle;
+    private static void ThrowDisposed() => throw new ObjectDisposedException(nameof(Tensor), "the tensor has been disposed");
+
+    /// <summary>Turns a shim result into a tensor, or throws libtorch's error. The extra arguments are the
+    /// call's tensor arguments, kept reachable until the native call has returned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Tensor Wrap(IntPtr result)
+    {
+        if (result == IntPtr.Zero) throw TorchException.FromLastError();
+        return new Tensor(new TensorHandle(result));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Tensor Wrap(IntPtr result, object? a)
+    {
+        GC.KeepAlive(a);
+        return Wrap(result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Tensor Wrap(IntPtr result, object? a, object? b)
+    {
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        return Wrap(result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Tensor Wrap(IntPtr result, object? a, object? b, object? c)
+    {
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        GC.KeepAlive(c);
+        return Wrap(result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Tensor Wrap(IntPtr result, object? a, object? b, object? c, object? d)
+    {
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        GC.KeepAlive(c);
+        GC.KeepAlive(d);
+        return Wrap(result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Tensor Wrap(IntPtr result, object? a, object? b, object? c, object? d, object? e)
+    {
+        GC.KeepAlive(e);
+        return Wrap(result, a, b, c, d);
+    }
 
     public bool IsDisposed => NativeHandle.IsClosed;
 
@@ -71,21 +130,21 @@ public partial class Tensor : IDisposable
 
     // ---- metadata ----------------------------------------------------------------------------------
 
-    public int Dim => Checked(NativeMethods.gd_tensor_dim(NativeHandle));
+    public int Dim => Checked(NativeMethods.gd_tensor_dim(Handle), this);
 
     public unsafe long[] Shape
     {
         get
         {
             long* buffer = stackalloc long[16];
-            var rank = Checked(NativeMethods.gd_tensor_shape(NativeHandle, buffer, 16));
+            var rank = Checked(NativeMethods.gd_tensor_shape(Handle, buffer, 16), this);
             var shape = new long[rank];
             if (rank <= 16)
             {
                 for (var i = 0; i < rank; i++) shape[i] = buffer[i];
                 return shape;
             }
-            fixed (long* p = shape) NativeMethods.gd_tensor_shape(NativeHandle, p, rank);
+            fixed (long* p = shape) Checked(NativeMethods.gd_tensor_shape(Handle, p, rank), this);
             return shape;
         }
     }
@@ -102,7 +161,7 @@ public partial class Tensor : IDisposable
         get
         {
             var strides = new long[Dim];
-            fixed (long* p = strides) Checked(NativeMethods.gd_tensor_stride(NativeHandle, p, strides.Length));
+            fixed (long* p = strides) Checked(NativeMethods.gd_tensor_stride(Handle, p, strides.Length), this);
             return strides;
         }
     }
@@ -111,23 +170,24 @@ public partial class Tensor : IDisposable
     {
         get
         {
-            var n = NativeMethods.gd_tensor_numel(NativeHandle);
+            var n = NativeMethods.gd_tensor_numel(Handle);
+            GC.KeepAlive(this);
             return n >= 0 ? n : throw TorchException.FromLastError();
         }
     }
 
-    public ScalarType DType => (ScalarType)Checked(NativeMethods.gd_tensor_dtype(NativeHandle));
+    public ScalarType DType => (ScalarType)Checked(NativeMethods.gd_tensor_dtype(Handle), this);
 
     public Device Device
     {
         get
         {
-            var type = Checked(NativeMethods.gd_tensor_device(NativeHandle, out var index));
+            var type = Checked(NativeMethods.gd_tensor_device(Handle, out var index), this);
             return new Device((DeviceType)type, index);
         }
     }
 
-    public bool IsContiguous => Checked(NativeMethods.gd_tensor_is_contiguous(NativeHandle)) != 0;
+    public bool IsContiguous => Checked(NativeMethods.gd_tensor_is_contiguous(Handle), this) != 0;
 
     public bool IsFloatingPoint => DType.IsFloatingPoint();
 
@@ -136,4 +196,13 @@ public partial class Tensor : IDisposable
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int Checked(int status) => status < 0 ? throw TorchException.FromLastError() : status;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int Checked(int status, object? a, object? b = null, object? c = null)
+    {
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        GC.KeepAlive(c);
+        return Checked(status);
+    }
 }

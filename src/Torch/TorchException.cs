@@ -13,8 +13,18 @@ public sealed class TorchException(string message) : Exception(message)
         return new TorchException(string.IsNullOrEmpty(message) ? "native call failed without a message" : message);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static void Check(int status)
     {
         if (status < 0) throw FromLastError();
+    }
+
+    /// <summary>Checks a status; the extra arguments are tensors kept reachable until the call has returned.</summary>
+    internal static void Check(int status, object? a, object? b = null, object? c = null)
+    {
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        GC.KeepAlive(c);
+        Check(status);
     }
 }

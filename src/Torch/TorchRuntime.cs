@@ -44,6 +44,13 @@ public static class TorchRuntime
 
     /// <summary>Calls the shim's empty export (benchmark baseline for P/Invoke cost).</summary>
     public static void NativeNoop() => NativeMethods.gd_noop();
+
+    /// <summary>Calls an empty export with a tensor argument (baseline for passing a handle).</summary>
+    public static void NativeNoop(Tensor tensor)
+    {
+        NativeMethods.gd_noop_tensor(tensor.Handle);
+        GC.KeepAlive(tensor);
+    }
 }
 
 /// <summary>Restores the previous grad mode of this thread when disposed.</summary>

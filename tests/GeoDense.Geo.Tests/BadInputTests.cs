@@ -62,6 +62,19 @@ public class BadInputTests
     }
 
     [Fact]
+    public void ComplexPixelsAreAnUnsupportedDataType()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("radar.tif");
+        using (var writer = RasterWriter.Create(path, new RasterSpec(16, 16, 1, RasterDataType.CFloat32)))
+            writer.Commit();
+        using var raster = Raster.Open(path);
+        var e = Assert.Throws<RasterInputException>(() => raster.Read<float>(new PixelWindow(0, 0, 16, 16), [1]));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("CFloat32", e.Message);
+    }
+
+    [Fact]
     public void DirectoryIsNotARaster()
     {
         using var dir = new TempDir();

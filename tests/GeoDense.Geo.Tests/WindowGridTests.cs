@@ -102,6 +102,16 @@ public class WindowGridTests
     }
 
     [Fact]
+    public void DotaPatchNamesMatchTheDevkit()
+    {
+        var grid = WindowGrid.Create(3000, 2500, GridOptions.DotaMultiScale);
+        Assert.Equal("P0001__0.5__0___0", grid[0].DotaPatchName("P0001"));
+        var full = grid.First(w => w.Scale == 1.0 && w.Left > 0 && w.Top > 0);
+        Assert.Equal($"P0001__1.0__{full.Left}___{full.Top}", full.DotaPatchName("P0001"));
+        Assert.Equal("P0001__1.5__3476___2726", grid[^1].DotaPatchName("P0001"));
+    }
+
+    [Fact]
     public void InvalidStrideIsRejected()
     {
         Assert.Throws<ArgumentException>(() => WindowGrid.Create(100, 100, new GridOptions(64, 65)));

@@ -63,3 +63,25 @@ public class AutogradTests
         Close([4, 40], x.Grad!);
     }
 }
+
+public class ThreadLocalModeTests
+{
+    [Fact]
+    public void GradModeAndScopesArePerThread()
+    {
+        using var noGrad = TorchRuntime.NoGrad();
+        using var scope = TorchRuntime.NewScope();
+        bool otherThreadGrad = false;
+        DisposeScope? otherThreadScope = scope;
+        var thread = new Thread(() =>
+        {
+            otherThreadGrad = TorchRuntime.IsGradEnabled;
+            otherThreadScope = DisposeScope.Current;
+        });
+        thread.Start();
+        thread.Join();
+        Assert.False(TorchRuntime.IsGradEnabled);
+        Assert.True(otherThreadGrad);
+        Assert.Null(otherThreadScope);
+    }
+}

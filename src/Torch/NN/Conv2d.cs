@@ -32,5 +32,36 @@ public sealed class Conv2d : Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>A convolution with the given weights (copied), e.g. the result of folding a BatchNorm.</summary>
+    public Conv2d(Tensor weight, Tensor? bias, (long H, long W) stride, (long H, long W) padding, (long H, long W) dilation, long groups = 1)
+    {
+        (Stride, Padding, Dilation, Groups) = (stride, padding, dilation, groups);
+        using var scope = TorchRuntime.NewScope();
+        using var noGrad = TorchRuntime.NoGrad();
+        Weight = RegisterParameter("weight", weight.Detach().Clone());
+        if (bias is not null) Bias = RegisterParameter("bias", bias.Detach().Clone());
+    }
+
+    /// <summary>
+    /// This convolution followed by <paramref name="bn"/> (in eval mode) as one convolution:
+    /// w' = w·γ/√(var+ε) per output channel, b' = (b − mean)·γ/√(var+ε) + β. For inference only;
+    /// the new module has no BatchNorm keys.
+    /// </summary>
+    public Conv2d FoldBatchNorm(BatchNorm2d bn)
+    {
+        if (bn.RunningMean is null || bn.RunningVar is null)
+            throw new InvalidOperationException("only a BatchNorm2d that tracks running statistics can be folded");
+        if (bn.NumFeatures != Weight.Size(0))
+            throw new ArgumentException($"BatchNorm2d has {bn.NumFeatures} features but the convolution has {Weight.Size(0)} output channels");
+        using var scope = TorchRuntime.NewScope();
+        using var noGrad = TorchRuntime.NoGrad();
+        var scale = (bn.RunningVar + bn.Eps).Rsqrt();
+        if (bn.Weight is not null) scale = scale * bn.Weight;
+        var weight = Weight * scale.Reshape(-1, 1, 1, 1);
+        var bias = ((Bias is null ? Tensor.ZerosLike(bn.RunningMean) : Bias.Detach()) - bn.RunningMean) * scale;
+        if (bn.Bias is not null) bias = bias + bn.Bias;
+        return new Conv2d(weight, bias, Stride, Padding, Dilation, Groups);
+    }
+
     public override Tensor Forward(Tensor input) => Functional.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
 }

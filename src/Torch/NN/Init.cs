@@ -42,7 +42,7 @@ public static class Init
     /// <summary>Normal(mean, std) truncated to [a, b] (absolute bounds, as torch/timm trunc_normal_).</summary>
     public static Tensor TruncNormal_(Tensor tensor, double mean = 0, double std = 1, double a = -2, double b = 2)
     {
-        TorchException.Check(Native.NativeMethods.gd_tensor_trunc_normal_(tensor.NativeHandle, mean, std, a, b));
+        TorchException.Check(Native.NativeMethods.gd_tensor_trunc_normal_(tensor.Handle, mean, std, a, b), tensor);
         return tensor;
     }
 

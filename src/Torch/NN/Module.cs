@@ -104,6 +104,22 @@ public abstract class Module : IDisposable
 
     public Module Eval() => Train(false);
 
+    /// <summary>Calls <paramref name="action"/> on every descendant, then on this module (torch's Module.apply:
+    /// children first), e.g. for custom weight initialisation. Returns this.</summary>
+    public Module Apply(Action<Module> action)
+    {
+        foreach (var (_, child) in _children) child.Apply(action);
+        action(this);
+        return this;
+    }
+
+    /// <summary>Sets requires_grad on every parameter (freeze with false). Returns this.</summary>
+    public Module RequiresGrad_(bool requiresGrad = true)
+    {
+        foreach (var p in Parameters()) p.RequiresGrad = requiresGrad;
+        return this;
+    }
+
     /// <summary>Clears every parameter's gradient (set to None, as PyTorch does by default).</summary>
     public void ZeroGrad()
     {

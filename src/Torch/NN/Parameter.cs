@@ -16,8 +16,9 @@ public sealed class Parameter : Tensor
 
     private static TensorHandle Detached(Tensor data)
     {
-        var handle = NativeMethods.gd_tensor_detach(data.NativeHandle);
-        if (handle.IsInvalid) throw TorchException.FromLastError();
-        return handle;
+        var handle = NativeMethods.gd_tensor_detach(data.Handle);
+        GC.KeepAlive(data);
+        if (handle == IntPtr.Zero) throw TorchException.FromLastError();
+        return new TensorHandle(handle);
     }
 }

@@ -6,9 +6,6 @@ namespace GeoDense.Torch.Native;
 /// tensors are normally freed deterministically by <see cref="Tensor.Dispose"/> or a dispose scope.</summary>
 internal sealed class TensorHandle : SafeHandle
 {
-    /// <summary>Stands for "no tensor" (e.g. a missing bias) in native calls; never released.</summary>
-    internal static readonly TensorHandle Null = new();
-
     public TensorHandle() : base(IntPtr.Zero, ownsHandle: true) { }
 
     internal TensorHandle(IntPtr handle) : base(IntPtr.Zero, ownsHandle: true) => SetHandle(handle);

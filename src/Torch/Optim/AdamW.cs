@@ -44,8 +44,8 @@ public sealed class AdamW : Optimizer
             foreach (var parameter in group.Parameters)
             {
                 var state = StateOf(parameter);
-                var stepped = Tensor.Checked(NativeMethods.gd_adamw_step(parameter.NativeHandle, state.ExpAvg.NativeHandle,
-                    state.ExpAvgSq.NativeHandle, lr, Beta1, Beta2, Eps, weightDecay, state.Step + 1, Maximize ? 1 : 0));
+                var stepped = Tensor.Checked(NativeMethods.gd_adamw_step(parameter.Handle, state.ExpAvg.Handle,
+                    state.ExpAvgSq.Handle, lr, Beta1, Beta2, Eps, weightDecay, state.Step + 1, Maximize ? 1 : 0), parameter, state.ExpAvg, state.ExpAvgSq);
                 if (stepped == 1) state.Step++;
             }
         }

@@ -44,8 +44,8 @@ public sealed class SGD : Optimizer
             foreach (var parameter in group.Parameters)
             {
                 var state = Momentum != 0 ? StateOf(parameter) : null;
-                var stepped = Tensor.Checked(NativeMethods.gd_sgd_step(parameter.NativeHandle, Tensor.H(state?.Buffer), lr, Momentum,
-                    Dampening, weightDecay, Nesterov ? 1 : 0, state is { HasHistory: false } ? 1 : 0, Maximize ? 1 : 0));
+                var stepped = Tensor.Checked(NativeMethods.gd_sgd_step(parameter.Handle, Tensor.H(state?.Buffer), lr, Momentum,
+                    Dampening, weightDecay, Nesterov ? 1 : 0, state is { HasHistory: false } ? 1 : 0, Maximize ? 1 : 0), parameter, state?.Buffer);
                 if (stepped == 1 && state is not null) state.HasHistory = true;
             }
         }
