@@ -52,8 +52,8 @@ public sealed record ClassificationTrainingOptions
             throw new ClassificationInputException($"{source}: train.optimizer.type '{train.Optimizer.Type}' is not supported for classification; use adamw");
         if (train.Schedule.Type is not ("cosine" or "poly"))
             throw new ClassificationInputException($"{source}: train.schedule.type '{train.Schedule.Type}': classification uses cosine");
-        var baseDir = Path.GetDirectoryName(Path.GetFullPath(source)) ?? ".";
-        string Resolve(string p) => Path.IsPathRooted(p) ? p : Path.GetFullPath(Path.Combine(baseDir, p));
+        // Relative paths are relative to the working directory, as in the other tasks' pipelines.
+        static string Resolve(string p) => Path.GetFullPath(p);
         return new ClassificationTrainingOptions
         {
             Backbone = backbone,

@@ -112,3 +112,23 @@ public sealed class ClassificationLearningTests : IDisposable
         Assert.Equal(2.0 / 3, accuracy.TopK, 6);      // row 2's label is its second best; row 3's label is last
     }
 }
+
+public class ClassificationPipelineTests
+{
+    [Fact]
+    public void The_shipped_pipeline_maps_to_training_options()
+    {
+        var root = AppContext.BaseDirectory;
+        for (var dir = new DirectoryInfo(root); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GeoDense.sln"))) { root = dir.FullName; break; }
+        var path = Path.Combine(root, "pipelines", "ucm-classification-lemevit-tiny.yaml");
+        var options = ClassificationTrainingOptions.FromPipeline(GeoDense.Tasks.Pipelines.PipelineFile.Load(path), path);
+        Assert.Equal("lemevit-tiny", options.Backbone.Name);
+        Assert.Equal(224, options.ImageSize);
+        Assert.Equal(Path.GetFullPath(Path.Combine("data", "ucm", "train")), options.TrainRoot);
+        Assert.Equal((0.0005, 300, 1e-5, 32), (options.LearningRate, options.WarmupIterations, options.MinLearningRate, options.BatchSize));
+
+        var wrongFormat = GeoDense.Tasks.Pipelines.PipelineFile.Parse(File.ReadAllText(path).Replace("format: folder, root: data/ucm/train", "format: potsdam, root: x"));
+        Assert.Contains("classification reads `folder` data", Assert.Throws<ClassificationInputException>(() => ClassificationTrainingOptions.FromPipeline(wrongFormat, path)).Message);
+    }
+}
