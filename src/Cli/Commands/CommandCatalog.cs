@@ -11,5 +11,8 @@ public static class CommandCatalog
         yield return InfoCommand.Create();
         yield return DemoCommand.Create();
         yield return ModelCommand.Create();
+        yield return SegmentCommand.Create();
+        yield return TrainCommand.Create();
+        yield return EvalCommand.Create();
     }
 }

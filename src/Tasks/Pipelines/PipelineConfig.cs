@@ -3,7 +3,7 @@ namespace GeoDense.Tasks.Pipelines;
 // Typed shape of a pipeline file (SPEC §6). YAML keys are the snake_case of these property names
 // (`ignore_index`, `warmup_iters`); unknown keys are an error so a typo never silently becomes a default.
 
-public sealed class PipelineConfig
+public sealed record PipelineConfig
 {
     public string Task { get; init; } = "";
     public ModelConfig Model { get; init; } = new();
@@ -14,7 +14,7 @@ public sealed class PipelineConfig
     public string Device { get; init; } = "auto";
 }
 
-public sealed class ModelConfig
+public sealed record ModelConfig
 {
     public string Backbone { get; init; } = "lemevit-small";
     public string Head { get; init; } = "upernet";
@@ -31,7 +31,7 @@ public sealed class ModelConfig
     public int ScoredClassCount() => IgnoreIndex < Classes.Count ? IgnoreIndex : Classes.Count;
 }
 
-public sealed class InputConfig
+public sealed record InputConfig
 {
     /// <summary>1-based raster band numbers fed to the model, in order.</summary>
     public List<int> Bands { get; init; } = [1, 2, 3];
@@ -39,7 +39,7 @@ public sealed class InputConfig
     public List<float> Std { get; init; } = [58.395f, 57.12f, 57.375f];
 }
 
-public sealed class TilingConfig
+public sealed record TilingConfig
 {
     public int Size { get; init; } = 512;
     public int Stride { get; init; } = 384;
@@ -49,13 +49,13 @@ public sealed class TilingConfig
     public int BatchSize { get; init; } = 4;
 }
 
-public sealed class OutputConfig
+public sealed record OutputConfig
 {
     /// <summary>Any of: cog, probabilities, geojson, gpkg, png.</summary>
     public List<string> Formats { get; init; } = ["cog"];
 }
 
-public sealed class TrainConfig
+public sealed record TrainConfig
 {
     public DataConfig Data { get; init; } = new();
     public DataConfig? Val { get; init; }
@@ -73,7 +73,7 @@ public sealed class TrainConfig
     public string? Pretrained { get; init; }
 }
 
-public sealed class DataConfig
+public sealed record DataConfig
 {
     /// <summary>potsdam | geotiff-pairs (and the other tasks' formats).</summary>
     public string Format { get; init; } = "potsdam";
@@ -84,7 +84,7 @@ public sealed class DataConfig
     public List<string> Tiles { get; init; } = [];
 }
 
-public sealed class OptimizerConfig
+public sealed record OptimizerConfig
 {
     public string Type { get; init; } = "adamw";
     public double Lr { get; init; } = 4e-4;
@@ -92,7 +92,7 @@ public sealed class OptimizerConfig
     public List<double> Betas { get; init; } = [0.9, 0.999];
 }
 
-public sealed class ScheduleConfig
+public sealed record ScheduleConfig
 {
     public string Type { get; init; } = "poly";
     public int WarmupIters { get; init; } = 1500;
@@ -101,7 +101,7 @@ public sealed class ScheduleConfig
     public double MinLr { get; init; }
 }
 
-public sealed class AugmentConfig
+public sealed record AugmentConfig
 {
     public int ResizeBase { get; init; } = 512;
     public List<double> RatioRange { get; init; } = [0.5, 2.0];

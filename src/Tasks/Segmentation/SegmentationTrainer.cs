@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Torch;
+using GeoDense.Torch.Optim;
 using GeoDense.Torch.Schedules;
 
 namespace GeoDense.Tasks.Segmentation;
@@ -32,7 +33,7 @@ public sealed class SegmentationTrainer(PipelineConfig pipeline, string workDir,
         var checkpoints = new TrainingCheckpoints(workDir);
         var model = SegmentationModels.Create(pipeline);
         model.To(device);
-        var optimizer = TrainingOptimizer.Create(model, train.Optimizer);
+        using var optimizer = TrainingOptimizer.Create(model, train.Optimizer);
         long start = 0;
         if (resume && checkpoints.Latest() is { } latest)
         {
@@ -94,7 +95,7 @@ public sealed class SegmentationTrainer(PipelineConfig pipeline, string workDir,
             : new PolyLr(t.Optimizer.Lr, t.Iterations, s.Power, s.MinLr, warmup);
     }
 
-    (double Loss, double Decode, double Aux) Step(SegmentationModel model, TrainingOptimizer optimizer, TrainingBatch batch, double lr, byte ignore)
+    (double Loss, double Decode, double Aux) Step(SegmentationModel model, Optimizer optimizer, TrainingBatch batch, double lr, byte ignore)
     {
         using var scope = TorchRuntime.NewScope();
         var images = Tensor.FromArray(batch.Pixels, batch.Count, batch.Bands, batch.Size, batch.Size).To(device);
@@ -110,7 +111,8 @@ public sealed class SegmentationTrainer(PipelineConfig pipeline, string workDir,
         }
         optimizer.ZeroGrad();
         total.Backward();
-        optimizer.Step(lr);
+        optimizer.SetLearningRate(lr);
+        optimizer.Step();
         return (total.Item<float>(), decode.Item<float>(), aux?.Item<float>() ?? 0);
     }
 

@@ -23,7 +23,7 @@ public static class SegmentationWeights
             throw new SegmentationInputException($"{path}: cannot read weights ({e.Message})");
         }
         using var scope = TorchRuntime.NewScope();
-        var tensors = data.ToDictionary(kv => kv.Key, kv => TensorBridge.ToTensor(kv.Value));
+        var tensors = data.ToDictionary(kv => kv.Key, kv => kv.Value.ToTensor());
         try { model.LoadStateDict(tensors, strict); }
         catch (StateDictMismatchException e)
         {
@@ -32,26 +32,7 @@ public static class SegmentationWeights
     }
 
     public static void Save(Module model, string path, IReadOnlyDictionary<string, string> metadata) =>
-        Safetensors.Write(path, model.StateDict().Select(kv => KeyValuePair.Create(kv.Key, TensorBridge.ToData(kv.Value))), metadata);
+        TensorCheckpoints.SaveSafetensors(path, model.StateDict(), metadata);
 
     public static IReadOnlyDictionary<string, string> Metadata(string path) => Safetensors.ReadMetadata(path);
-}
-
-/// <summary>Copies between runtime tensors and checkpoint tensor data.</summary>
-public static class TensorBridge
-{
-    public static Tensor ToTensor(TensorData data) => Tensor.FromBytes(data.DType, data.Shape, data.Data.Span);
-
-    public static TensorData ToData(Tensor tensor)
-    {
-        using var scope = TorchRuntime.NewScope();
-        var t = tensor.Detach().Cpu().Contiguous();
-        return t.DType switch
-        {
-            ScalarType.Float32 => TensorData.FromArray(ScalarType.Float32, t.Shape, t.ToArray<float>()),
-            ScalarType.Int64 => TensorData.FromArray(ScalarType.Int64, t.Shape, t.ToArray<long>()),
-            ScalarType.Float64 => TensorData.FromArray(ScalarType.Float64, t.Shape, t.ToArray<double>()),
-            var other => throw new NotSupportedException($"saving {other} tensors is not supported"),
-        };
-    }
 }

@@ -184,13 +184,13 @@ public sealed class SyntheticTown
     {
         int w = x1 - x0, h = y1 - y0;
         if (w < 20 || h < 20) return;
-        if (rng.NextDouble() < 0.2)
+        if (rng.NextDouble() < 0.35)
         {
             // paved yard (impervious) with a few parked cars
             int px = x0 + rng.Next(4, Math.Max(5, w / 3)), py = y0 + rng.Next(4, Math.Max(5, h / 3));
             var yard = Shape.Rect(px, py, Math.Min(x1 - 4, px + rng.Next(40, 100)), Math.Min(y1 - 4, py + rng.Next(40, 100)), Kind.Yard, rng);
             add(yard);
-            for (int i = rng.Next(1, 4); i > 0; i--) PlaceCar(yard, rng, add, horizontal: rng.Next(2) == 0);
+            for (int i = rng.Next(2, 7); i > 0; i--) PlaceCar(yard, rng, add, horizontal: rng.Next(2) == 0);
         }
         int buildings = rng.Next(1, 5);
         for (int i = 0; i < buildings; i++)
@@ -216,12 +216,12 @@ public sealed class SyntheticTown
     {
         bool horizontal = road.Right - road.Left > road.Bottom - road.Top;
         int length = horizontal ? road.Right - road.Left : road.Bottom - road.Top;
-        for (int i = length / 120; i > 0; i--) PlaceCar(road, rng, add, horizontal);
+        for (int i = length / 70; i > 0; i--) PlaceCar(road, rng, add, horizontal);
     }
 
     static void PlaceCar(Shape area, Random rng, Action<Shape> add, bool horizontal)
     {
-        int len = rng.Next(18, 26), wid = rng.Next(10, 13);
+        int len = rng.Next(20, 29), wid = rng.Next(11, 15);
         int cw = horizontal ? len : wid, ch = horizontal ? wid : len;
         if (area.Right - area.Left < cw + 2 || area.Bottom - area.Top < ch + 2) return;
         int x = rng.Next(area.Left + 1, area.Right - cw), y = rng.Next(area.Top + 1, area.Bottom - ch);

@@ -46,7 +46,7 @@ public class LearningTests
             SyntheticPotsdam.WriteTile(Path.Combine(root, "data"), "1_1", 512, 512, seed: 11);
             SyntheticPotsdam.WriteTile(Path.Combine(root, "data"), "1_2", 512, 512, seed: 12);
             SyntheticPotsdam.WriteTile(Path.Combine(root, "data"), "9_9", 400, 400, seed: 99);
-            var pipeline = PipelineFile.Parse(Yaml(Path.Combine(root, "data"), Path.Combine(root, "run"), iterations: 300));
+            var pipeline = PipelineFile.Parse(Yaml(Path.Combine(root, "data"), Path.Combine(root, "run"), iterations: 200));
             var result = new SegmentationTrainer(pipeline, pipeline.Train!.WorkDir, Device.Cpu).Run(resume: false);
 
             using var model = SegmentationModels.Create(pipeline);
@@ -59,7 +59,38 @@ public class LearningTests
             Assert.True(metrics.MeanIoU >= 0.7, metrics.ToTable());
             Assert.Equal(metrics.MeanIoU, result.Validation!.MeanIoU, 6);
             Assert.True(File.Exists(Path.Combine(root, "run", "curves.png")));
-            Assert.True(File.ReadLines(Path.Combine(root, "run", "log.csv")).Count() == 301);
+            Assert.True(File.ReadLines(Path.Combine(root, "run", "log.csv")).Count() == 201);
+        }
+        finally { Directory.Delete(root, true); }
+    }
+}
+
+public class ResumeTests
+{
+    [Fact]
+    public void Resume_continues_after_the_newest_complete_checkpoint()
+    {
+        var root = Directory.CreateTempSubdirectory("seg-resume").FullName;
+        try
+        {
+            SyntheticPotsdam.WriteTile(Path.Combine(root, "data"), "1_1", 200, 200, seed: 1);
+            var yaml = LearningTests.Yaml(Path.Combine(root, "data"), Path.Combine(root, "run"), iterations: 6)
+                .Replace("tiles: [1_1, 1_2]", "tiles: [1_1]").Replace("batch_size: 8", "batch_size: 2")
+                .Replace("crop_size: 128", "crop_size: 64").Replace("checkpoint_every: 1000000", "checkpoint_every: 2")
+                .Replace("  val: { format: potsdam, root: " + Path.Combine(root, "data") + ", no_boundary: true, tiles: [9_9] }\n", "");
+            var pipeline = PipelineFile.Parse(yaml);
+            Assert.Null(pipeline.Train!.Val);
+            new SegmentationTrainer(pipeline, pipeline.Train.WorkDir, Device.Cpu).Run(resume: false);
+            var checkpoints = Path.Combine(root, "run", "checkpoints");
+            Assert.Equal(["iter_000002", "iter_000004", "iter_000006"],
+                Directory.GetFiles(checkpoints, "*.optim.safetensors").Select(f => Path.GetFileName(f)[..11]).Order());
+            // the newest checkpoint lost its optimizer file (a crash while saving): resume from iteration 4
+            File.Delete(Path.Combine(checkpoints, "iter_000006.optim.safetensors"));
+            var log = new StringWriter();
+            new SegmentationTrainer(pipeline, pipeline.Train.WorkDir, Device.Cpu, log: log).Run(resume: true);
+            Assert.Contains("at iteration 4", log.ToString());
+            var iterations = File.ReadLines(Path.Combine(root, "run", "log.csv")).Skip(1).Select(l => int.Parse(l.Split(',')[0])).ToList();
+            Assert.Equal([0, 1, 2, 3, 4, 5], iterations);
         }
         finally { Directory.Delete(root, true); }
     }

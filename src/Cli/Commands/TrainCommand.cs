@@ -14,11 +14,11 @@ public static class TrainCommand
         var workDir = new Option<DirectoryInfo?>("--work-dir") { Description = "Override train.work_dir." };
         var threads = PipelineOptions.Threads();
         var command = new Command("train", "Train a model as a pipeline file describes.") { task, pipeline, resume, workDir, threads };
-        command.SetAction(parse => parse.GetValue(task) switch
+        command.SetAction(parse => CliErrors.Run(() => parse.GetValue(task) switch
         {
             "segmentation" => TrainSegmentation(parse.GetValue(pipeline)!, parse.GetValue(resume), parse.GetValue(workDir), parse.GetValue(threads)),
             var other => throw new UserInputException($"train: task '{other}' is not available; use segmentation"),
-        });
+        }));
         return command;
     }
 

@@ -17,12 +17,12 @@ public static class EvalCommand
         var output = new Option<FileInfo?>("--output") { Description = "Metrics JSON (default: next to the weights, <weights>.eval.json)." };
         var threads = PipelineOptions.Threads();
         var command = new Command("eval", "Evaluate weights on a dataset.") { task, pipeline, weights, data, output, threads };
-        command.SetAction(parse => parse.GetValue(task) switch
+        command.SetAction(parse => CliErrors.Run(() => parse.GetValue(task) switch
         {
             "segmentation" => EvalSegmentation(parse.GetValue(pipeline)!, parse.GetValue(weights)!, parse.GetValue(data)!,
                 parse.GetValue(output), parse.GetValue(threads)),
             var other => throw new UserInputException($"eval: task '{other}' is not available; use segmentation"),
-        });
+        }));
         return command;
     }
 

@@ -14,7 +14,7 @@ public static class SegmentCommand
         var output = new Option<DirectoryInfo>("--output") { Description = "Output directory.", Required = true };
         var threads = PipelineOptions.Threads();
         var command = new Command("segment", "Segment GeoTIFF mosaics with a segmentation pipeline.") { pipeline, weights, inputs, output, threads };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliErrors.Run(() =>
         {
             var config = PipelineOptions.Load(parse.GetValue(pipeline)!, "segmentation");
             var device = PipelineOptions.Device(config, parse.GetValue(threads));
@@ -33,7 +33,7 @@ public static class SegmentCommand
                     if (extra is not null) Console.WriteLine($"  {extra}");
             }
             return 0;
-        });
+        }));
         return command;
     }
 

@@ -1,0 +1,28 @@
+using GeoDense.Backbones;
+using GeoDense.Heads.UperNet;
+using GeoDense.Tasks.Pipelines;
+
+namespace GeoDense.Tasks.Segmentation;
+
+/// <summary>Builds the segmentation model a pipeline describes (typed configs, no registry).</summary>
+public static class SegmentationModels
+{
+    public static SegmentationModel Create(PipelineConfig pipeline)
+    {
+        var m = pipeline.Model;
+        if (m.Head != "upernet") throw new SegmentationInputException($"model.head '{m.Head}' is not a segmentation head; use upernet");
+        var config = LeMeViTConfig.TryFromArch(m.Backbone)
+            ?? throw new SegmentationInputException($"model.backbone '{m.Backbone}' is unknown; use one of {string.Join(", ", LeMeViTConfig.ArchNames)}");
+        if (pipeline.Input.Bands.Count != config.InChannels) config = config with { InChannels = pipeline.Input.Bands.Count };
+        var backbone = new LeMeViTBackbone(config);
+        var channels = backbone.FeatureChannels.ToArray();
+        int classes = m.ScoredClassCount();
+        var decode = new UperHeadConfig(channels, classes, m.Channels, Dropout: m.Dropout);
+        // the auxiliary FCN head reads the stride-16 feature, as in the reference config
+        var aux = m.AuxChannels > 0 ? new FcnHeadConfig(channels[2], classes, m.AuxChannels, InIndex: 2, Dropout: m.Dropout) : null;
+        return new SegmentationModel(backbone, backbone.Forward, decode, aux);
+    }
+
+    /// <summary>Loads backbone weights (a classification checkpoint, or the `backbone.*` of a segmentor).</summary>
+    public static void LoadBackbone(SegmentationModel model, string path) => LeMeViTWeights.Load((LeMeViTBackbone)model.Backbone, path);
+}
