@@ -149,11 +149,12 @@ public partial class Tensor : IDisposable
         }
     }
 
-    /// <summary>Size of one dimension (negative counts from the end).</summary>
-    public long Size(int dim)
+    /// <summary>Size of one dimension (negative counts from the end), without allocating.</summary>
+    public long Size(long dim)
     {
-        var shape = Shape;
-        return shape[dim < 0 ? dim + shape.Length : dim];
+        var size = NativeMethods.gd_tensor_size(Handle, dim);
+        GC.KeepAlive(this);
+        return size >= 0 ? size : throw TorchException.FromLastError();
     }
 
     public unsafe long[] Stride
