@@ -17,7 +17,8 @@ public static class TrainCommand
         command.SetAction(parse => CliErrors.Run(() => parse.GetValue(task) switch
         {
             "segmentation" => TrainSegmentation(parse.GetValue(pipeline)!, parse.GetValue(resume), parse.GetValue(workDir), parse.GetValue(threads)),
-            var other => throw new UserInputException($"train: task '{other}' is not available; use segmentation"),
+            "classification" => ClassificationTrainCommand.Run(parse.GetValue(pipeline)!, parse.GetValue(resume), parse.GetValue(workDir), parse.GetValue(threads)),
+            var other => throw new UserInputException($"train: task '{other}' is not available; use segmentation or classification"),
         }));
         return command;
     }
