@@ -62,7 +62,6 @@ public sealed unsafe class Raster : IDisposable
         return raster;
     }
 
-    /// <summary>Wraps a dataset handle created elsewhere (create, warp); takes ownership.</summary>
     /// <summary>A raster held in memory (GDAL MEM driver): scratch space for polygonising and previews.</summary>
     public static Raster CreateInMemory(RasterSpec spec)
     {
@@ -78,6 +77,7 @@ public sealed unsafe class Raster : IDisposable
         return raster;
     }
 
+    /// <summary>Wraps a dataset handle created elsewhere (create, warp); takes ownership.</summary>
     /// <param name="owned">Disposed after this dataset closes (e.g. the source a warped VRT reads through).</param>
     internal static Raster Adopt(IntPtr dataset, string path, bool writable, IDisposable? owned = null) => new(dataset, path, writable, owned);
 

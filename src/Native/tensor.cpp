@@ -24,7 +24,6 @@ GD_EXPORT int32_t gd_tensor_device(TH t, int32_t* index) {
   });
 }
 GD_EXPORT int32_t gd_tensor_is_contiguous(TH t) { return gd::guard<int32_t>(-1, [&] { return t->is_contiguous() ? 1 : 0; }); }
-GD_EXPORT int32_t gd_tensor_defined(TH t) { return t && t->defined() ? 1 : 0; }
 GD_EXPORT int32_t gd_tensor_stride(TH t, int64_t* out, int32_t capacity) {
   return gd::guard<int32_t>(-1, [&] {
     auto strides = t->strides();

@@ -195,15 +195,18 @@ public partial class Tensor : IDisposable
     public override string ToString() =>
         IsDisposed ? "Tensor(disposed)" : $"Tensor[{string.Join(", ", Shape)}], {DType}, {Device}";
 
+    /// <summary><see cref="TorchException.Check(int)"/> for calls whose non-negative status is a result.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int Checked(int status) => status < 0 ? throw TorchException.FromLastError() : status;
+    internal static int Checked(int status)
+    {
+        TorchException.Check(status);
+        return status;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int Checked(int status, object? a, object? b = null, object? c = null)
     {
-        GC.KeepAlive(a);
-        GC.KeepAlive(b);
-        GC.KeepAlive(c);
-        return Checked(status);
+        TorchException.Check(status, a, b, c);
+        return status;
     }
 }
