@@ -15,7 +15,7 @@ int size = int.Parse(Arg("--size", "3072"), CultureInfo.InvariantCulture);
 int height = int.Parse(Arg("--height", size.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);   // default square
 var dir = Directory.CreateDirectory(Arg("--dir", "/tmp/gd-seg-bench")).FullName;
 var pipeline = PipelineFile.Load(Arg("--pipeline", "pipelines/demo-segmentation.yaml"));
-pipeline = pipeline with { Output = new OutputConfig { Formats = ["cog"] } };
+pipeline = pipeline with { Output = new OutputConfig { Formats = [args.Contains("--geotiff") ? "geotiff" : "cog"] } };
 var weights = Arg("--weights", "");
 int nodataColumns = size / 16;
 
@@ -74,7 +74,24 @@ void Throughput()
 void Rss()
 {
     var clock = Stopwatch.StartNew();
+    var samples = new List<(double Seconds, long Kb)>();
+    using var stop = new CancellationTokenSource();
+    var sampler = Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var rss = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            lock (samples) samples.Add((clock.Elapsed.TotalSeconds, long.Parse(rss[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)));
+            await Task.Delay(250);
+        }
+    });
     var result = predictor.Predict(mosaic, output);
+    stop.Cancel();
+    sampler.Wait();
+    if (args.Contains("--trace"))
+        lock (samples)
+            for (int i = 0; i < samples.Count; i += Math.Max(1, samples.Count / 12))
+                Console.Error.WriteLine($"  {samples[i].Seconds,6:F1} s  {samples[i].Kb / 1024,6} MB  (GC heap {GC.GetTotalMemory(false) / 1048576} MB)");
     var peak = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
     Console.WriteLine($"| {size} x {height} | {result.Tiles} | {clock.Elapsed.TotalSeconds:F1} | {peak["VmHWM:".Length..].Trim()} |");
 }
