@@ -51,7 +51,7 @@ public sealed unsafe class Raster : IDisposable
             var reason = GdalLibrary.TakeError();
             throw new RasterInputException(path, reason.Contains("not recognized as a supported file format", StringComparison.OrdinalIgnoreCase)
                 ? $"'{path}' is not a raster GDAL can read (no driver recognises its contents; is it really a GeoTIFF?)."
-                : $"Cannot open raster '{path}': {reason}");
+                : $"Cannot open raster '{path}': {reason}. The file may be truncated, corrupt or unreadable.");
         }
         var raster = new Raster(dataset, path, update);
         if (raster.BandCount == 0)
@@ -62,7 +62,6 @@ public sealed unsafe class Raster : IDisposable
         return raster;
     }
 
-    /// <summary>Wraps a dataset handle created elsewhere (create, warp); takes ownership.</summary>
     /// <summary>A raster held in memory (GDAL MEM driver): scratch space for polygonising and previews.</summary>
     public static Raster CreateInMemory(RasterSpec spec)
     {
@@ -78,6 +77,7 @@ public sealed unsafe class Raster : IDisposable
         return raster;
     }
 
+    /// <summary>Wraps a dataset handle created elsewhere (create, warp); takes ownership.</summary>
     /// <param name="owned">Disposed after this dataset closes (e.g. the source a warped VRT reads through).</param>
     internal static Raster Adopt(IntPtr dataset, string path, bool writable, IDisposable? owned = null) => new(dataset, path, writable, owned);
 

@@ -63,8 +63,13 @@ public sealed class RasterWriter : IDisposable
     public void Commit()
     {
         if (committed) return;
+        // GDAL 3.6's flush and close return nothing: a failed block write (disk full, quota) only reaches the error
+        // handler, and renaming that file into place would leave a corrupt output at the final path.
+        GdalLibrary.ClearError();
         Raster.Flush();
         Raster.Dispose();
+        if (GdalLibrary.PeekError() is not null)
+            throw new GdalException($"Cannot finish writing '{Path}': {GdalLibrary.TakeError()}. Check the free space and permissions of its folder.");
         if (options.Cog)
         {
             using (var source = Raster.Open(temporaryPath))
@@ -89,7 +94,14 @@ public sealed class RasterWriter : IDisposable
             Vsi.Delete(temporary);
             throw new GdalException($"Cannot write COG '{path}': {reason}");
         }
+        GdalLibrary.ClearError();
         GDALClose(copy);
+        if (GdalLibrary.PeekError() is not null)
+        {
+            var reason = GdalLibrary.TakeError();
+            Vsi.Delete(temporary);
+            throw new GdalException($"Cannot finish COG '{path}': {reason}. Check the free space and permissions of its folder.");
+        }
         Vsi.Rename(temporary, path);
     }
 

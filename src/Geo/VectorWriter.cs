@@ -31,7 +31,7 @@ public static unsafe class VectorWriter
             var temporary = OutputPath.TemporaryFor(path);
             try
             {
-                WriteDataset(temporary, kind, features, crs, layerName);
+                WriteDataset(temporary, path, kind, features, crs, layerName);
                 Vsi.Rename(temporary, path);
             }
             finally
@@ -44,8 +44,9 @@ public static unsafe class VectorWriter
         var staging = Directory.CreateDirectory(System.IO.Path.Combine(directory, $".{layerName}.partial-{Guid.NewGuid().ToString("N")[..8]}"));
         try
         {
-            WriteDataset(System.IO.Path.Combine(staging.FullName, System.IO.Path.GetFileName(path)), kind, features, crs, layerName);
-            foreach (var file in staging.GetFiles())
+            WriteDataset(System.IO.Path.Combine(staging.FullName, System.IO.Path.GetFileName(path)), path, kind, features, crs, layerName);
+            // The .shp moves last: once it is at the final path, its companions (.shx, .dbf, .prj, .cpg) already are.
+            foreach (var file in staging.GetFiles().OrderBy(f => f.Extension.Equals(".shp", StringComparison.OrdinalIgnoreCase)))
                 file.MoveTo(System.IO.Path.Combine(directory, file.Name), overwrite: true);
         }
         finally
@@ -54,7 +55,9 @@ public static unsafe class VectorWriter
         }
     }
 
-    private static void WriteDataset(string path, VectorFormat format, IReadOnlyCollection<VectorFeature> features, SpatialReference? crs, string layerName)
+    /// <param name="path">Where GDAL writes (the temporary name).</param>
+    /// <param name="finalPath">The name the user asked for, used in messages.</param>
+    private static void WriteDataset(string path, string finalPath, VectorFormat format, IReadOnlyCollection<VectorFeature> features, SpatialReference? crs, string layerName)
     {
         var driver = RasterWriter.Driver(format switch
         {
@@ -62,14 +65,14 @@ public static unsafe class VectorWriter
         });
         GdalLibrary.ClearError();
         var dataset = GdalRasterApi.GDALCreate(driver, path, 0, 0, 0, 0, IntPtr.Zero);
-        if (dataset == IntPtr.Zero) throw new GdalException($"Cannot create '{path}': {GdalLibrary.TakeError()}");
+        if (dataset == IntPtr.Zero) throw new GdalException($"Cannot create '{finalPath}': {GdalLibrary.TakeError()}");
         try
         {
             using var srs = crs is null ? null : OsrHandle.Create(crs.Wkt);
             // Shapefiles hold one geometry type; the other formats take any.
             var geometryType = format == VectorFormat.Shapefile && features.All(f => f.Geometry is Polygon or MultiPolygon) ? WkbPolygon : WkbUnknown;
             var layer = GDALDatasetCreateLayer(dataset, layerName, srs?.Handle ?? IntPtr.Zero, geometryType, IntPtr.Zero);
-            if (layer == IntPtr.Zero) throw new GdalException($"Cannot create layer '{layerName}' in '{path}': {GdalLibrary.TakeError()}");
+            if (layer == IntPtr.Zero) throw new GdalException($"Cannot create layer '{layerName}' in '{finalPath}': {GdalLibrary.TakeError()}");
             int classField = AddField(layer, "class", FieldInteger);
             int nameField = features.Any(f => f.ClassName is not null) ? AddField(layer, "class_name", FieldString) : -1;
             int scoreField = features.Any(f => f.Score is not null) ? AddField(layer, "score", FieldReal) : -1;
@@ -93,7 +96,7 @@ public static unsafe class VectorWriter
                     OGR_F_SetGeometryDirectly(feature, geometry);
                     GdalLibrary.ClearError();
                     if (OGR_L_CreateFeature(layer, feature) != 0)
-                        throw new GdalException($"Cannot write a feature to '{path}': {GdalLibrary.TakeError()}");
+                        throw new GdalException($"Cannot write a feature to '{finalPath}': {GdalLibrary.TakeError()}");
                 }
                 finally
                 {
@@ -101,12 +104,18 @@ public static unsafe class VectorWriter
                 }
             }
             if (transaction && GDALDatasetCommitTransaction(dataset) != 0)
-                throw new GdalException($"Cannot commit features to '{path}': {GdalLibrary.TakeError()}");
+                throw new GdalException($"Cannot commit features to '{finalPath}': {GdalLibrary.TakeError()}");
         }
-        finally
+        catch
         {
             GdalRasterApi.GDALClose(dataset);
+            throw;
         }
+        // Drivers such as GeoJSON write on close, and GDAL 3.6's close reports failures only to the error handler.
+        GdalLibrary.ClearError();
+        GdalRasterApi.GDALClose(dataset);
+        if (GdalLibrary.PeekError() is not null)
+            throw new GdalException($"Cannot finish writing '{finalPath}': {GdalLibrary.TakeError()}. Check the free space and permissions of its folder.");
     }
 
     private static int AddField(IntPtr layer, string name, int type)

@@ -45,7 +45,3 @@ GD_EXPORT TH gd_scaled_dot_product_attention(TH q, TH k, TH v, TH mask, double d
 #endif
   }()));
 }
-
-GD_EXPORT int32_t gd_has_fused_attention() {
-  return 1;  // every supported libtorch (1.13+) has at least the private fused op
-}

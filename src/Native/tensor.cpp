@@ -24,7 +24,6 @@ GD_EXPORT int32_t gd_tensor_device(TH t, int32_t* index) {
   });
 }
 GD_EXPORT int32_t gd_tensor_is_contiguous(TH t) { return gd::guard<int32_t>(-1, [&] { return t->is_contiguous() ? 1 : 0; }); }
-GD_EXPORT int32_t gd_tensor_defined(TH t) { return t && t->defined() ? 1 : 0; }
 GD_EXPORT int32_t gd_tensor_stride(TH t, int64_t* out, int32_t capacity) {
   return gd::guard<int32_t>(-1, [&] {
     auto strides = t->strides();
@@ -150,3 +149,6 @@ GD_EXPORT TH gd_tensor_contiguous_format(TH t, int32_t format) {
 GD_EXPORT int32_t gd_tensor_is_contiguous_format(TH t, int32_t format) {
   return gd::guard<int32_t>(-1, [&] { return t->is_contiguous(static_cast<at::MemoryFormat>(format)) ? 1 : 0; });
 }
+
+// Size of one dimension (negative counts from the end); -1 with an error when out of range.
+GD_EXPORT int64_t gd_tensor_size(TH t, int64_t dim) { return gd::guard<int64_t>(-1, [&] { return t->size(dim); }); }

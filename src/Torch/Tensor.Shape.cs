@@ -79,25 +79,18 @@ public partial class Tensor
     [System.Runtime.CompilerServices.IndexerName("At")]
     public Tensor this[long index] => Select(0, index);
 
-    public static unsafe Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0)
-    {
-        Span<IntPtr> handles = tensors.Count <= 64 ? stackalloc IntPtr[tensors.Count] : new IntPtr[tensors.Count];
-        fixed (IntPtr* h = handles)
-        {
-            Pin(tensors, h);
-            var result = NativeMethods.gd_cat(h, tensors.Count, dim);
-            GC.KeepAlive(tensors);
-            return Wrap(result);
-        }
-    }
+    public static unsafe Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0) => Join(tensors, dim, &NativeMethods.gd_cat);
 
-    public static unsafe Tensor Stack(IReadOnlyList<Tensor> tensors, long dim = 0)
+    public static unsafe Tensor Stack(IReadOnlyList<Tensor> tensors, long dim = 0) => Join(tensors, dim, &NativeMethods.gd_stack);
+
+    private static unsafe Tensor Join(IReadOnlyList<Tensor> tensors, long dim, delegate*<IntPtr*, int, long, IntPtr> join)
     {
+        // Model code joins a handful of tensors; only unusually long lists go to the heap.
         Span<IntPtr> handles = tensors.Count <= 64 ? stackalloc IntPtr[tensors.Count] : new IntPtr[tensors.Count];
         fixed (IntPtr* h = handles)
         {
             Pin(tensors, h);
-            var result = NativeMethods.gd_stack(h, tensors.Count, dim);
+            var result = join(h, tensors.Count, dim);
             GC.KeepAlive(tensors);
             return Wrap(result);
         }

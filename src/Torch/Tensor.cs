@@ -149,11 +149,12 @@ public partial class Tensor : IDisposable
         }
     }
 
-    /// <summary>Size of one dimension (negative counts from the end).</summary>
-    public long Size(int dim)
+    /// <summary>Size of one dimension (negative counts from the end), without allocating.</summary>
+    public long Size(long dim)
     {
-        var shape = Shape;
-        return shape[dim < 0 ? dim + shape.Length : dim];
+        var size = NativeMethods.gd_tensor_size(Handle, dim);
+        GC.KeepAlive(this);
+        return size >= 0 ? size : throw TorchException.FromLastError();
     }
 
     public unsafe long[] Stride
@@ -194,15 +195,18 @@ public partial class Tensor : IDisposable
     public override string ToString() =>
         IsDisposed ? "Tensor(disposed)" : $"Tensor[{string.Join(", ", Shape)}], {DType}, {Device}";
 
+    /// <summary><see cref="TorchException.Check(int)"/> for calls whose non-negative status is a result.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int Checked(int status) => status < 0 ? throw TorchException.FromLastError() : status;
+    internal static int Checked(int status)
+    {
+        TorchException.Check(status);
+        return status;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int Checked(int status, object? a, object? b = null, object? c = null)
     {
-        GC.KeepAlive(a);
-        GC.KeepAlive(b);
-        GC.KeepAlive(c);
-        return Checked(status);
+        TorchException.Check(status, a, b, c);
+        return status;
     }
 }

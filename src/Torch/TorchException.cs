@@ -20,6 +20,7 @@ public sealed class TorchException(string message) : Exception(message)
     }
 
     /// <summary>Checks a status; the extra arguments are tensors kept reachable until the call has returned.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static void Check(int status, object? a, object? b = null, object? c = null)
     {
         GC.KeepAlive(a);

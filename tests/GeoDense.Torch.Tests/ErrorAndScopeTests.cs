@@ -75,10 +75,7 @@ public class ErrorAndScopeTests
 }
 
 /// <summary>Measures process RSS, so it runs alone (no other test allocating meanwhile).</summary>
-[CollectionDefinition(nameof(MemoryTests), DisableParallelization = true)]
-public class MemoryTestsCollection;
-
-[Collection(nameof(MemoryTests))]
+[Collection(SerialCollection.Name)]
 public class MemoryTests
 {
     [Fact]

@@ -11,8 +11,7 @@ internal static class GradCheck
         var leaves = inputs.Select(x => x.Detach().RequiresGrad_()).ToArray();
         var output = function(leaves);
         // A fixed random projection turns any output shape into a scalar with non-trivial gradients.
-        TorchRuntime.ManualSeed(123);
-        var projection = Tensor.RandnLike(output).Detach();
+        var projection = new SeededTensors(123).Randn(output.Shape, output.DType);
         (output * projection).Sum().Backward();
 
         const double h = 1e-6;

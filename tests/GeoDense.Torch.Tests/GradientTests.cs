@@ -4,9 +4,9 @@ namespace GeoDense.Torch.Tests;
 
 public class GradientTests
 {
-    private static Tensor R(params long[] shape) => Tensor.Randn(shape, ScalarType.Float64);
+    private readonly SeededTensors _random = new(2024);
 
-    public GradientTests() => TorchRuntime.ManualSeed(2024);
+    private Tensor R(params long[] shape) => _random.Randn(shape, ScalarType.Float64);
 
     [Fact]
     public void Linear() => GradCheck.Check(a => F.Linear(a[0], a[1], a[2]), R(3, 4), R(2, 4), R(2));

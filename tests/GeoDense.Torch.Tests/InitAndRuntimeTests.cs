@@ -49,17 +49,6 @@ public class InitAndRuntimeTests
     }
 
     [Fact]
-    public void ThreadCountIsSettable()
-    {
-        var previous = TorchRuntime.GetNumThreads();
-        TorchRuntime.SetNumThreads(1);
-        Assert.Equal(1, TorchRuntime.GetNumThreads());
-        TorchRuntime.SetNumThreads(previous);
-        Assert.Equal(previous, TorchRuntime.GetNumThreads());
-        Assert.Matches(@"^[12]\.\d+", TorchRuntime.TorchVersion);
-    }
-
-    [Fact]
     public void ReducedPrecisionModelsRunOnCpu()
     {
         using var linear = new Linear(4, 2);
@@ -96,5 +85,21 @@ public class InitAndRuntimeTests
         var y = gn.Forward(up.Forward(Tensor.Randn(1, 8, 3, 3)));
         Assert.Equal(new long[] { 1, 4, 6, 6 }, y.Shape);
         Close(0, y.Mean().Item<double>(), 1e-5);
+    }
+}
+
+/// <summary>The intra-op thread count is process-wide: changing it while other tests run would slow them down.</summary>
+[Collection(SerialCollection.Name)]
+public class ThreadCountTests
+{
+    [Fact]
+    public void ThreadCountIsSettable()
+    {
+        var previous = TorchRuntime.GetNumThreads();
+        TorchRuntime.SetNumThreads(1);
+        Assert.Equal(1, TorchRuntime.GetNumThreads());
+        TorchRuntime.SetNumThreads(previous);
+        Assert.Equal(previous, TorchRuntime.GetNumThreads());
+        Assert.Matches(@"^[12]\.\d+", TorchRuntime.TorchVersion);
     }
 }

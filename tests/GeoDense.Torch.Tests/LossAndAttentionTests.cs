@@ -56,10 +56,10 @@ public class LossAndAttentionTests
     public void AttentionEqualsSoftmaxOfScaledScoresTimesValues()
     {
         using var scope = TorchRuntime.NewScope();
-        TorchRuntime.ManualSeed(5);
-        var q = Tensor.Randn([2, 3, 4, 8], ScalarType.Float64);
-        var k = Tensor.Randn([2, 3, 6, 8], ScalarType.Float64);
-        var v = Tensor.Randn([2, 3, 6, 5], ScalarType.Float64);
+        var random = new SeededTensors(5);
+        var q = random.Randn([2, 3, 4, 8], ScalarType.Float64);
+        var k = random.Randn([2, 3, 6, 8], ScalarType.Float64);
+        var v = random.Randn([2, 3, 6, 5], ScalarType.Float64);
         var expected = F.Softmax(q.MatMul(k.Transpose(-2, -1)) * (1 / Math.Sqrt(8)), -1).MatMul(v);
         Assert.True(F.ScaledDotProductAttention(q, k, v, fused: false).AllClose(expected, 1e-10, 1e-12));
         Assert.True(F.ScaledDotProductAttention(q, k, v, fused: true).AllClose(expected, 1e-10, 1e-12));

@@ -17,6 +17,9 @@ public class ShapeTests
         using var scope = TorchRuntime.NewScope();
         var x = Range(2, 3);
         Assert.Equal(new long[] { 3, 2 }, x.View(3, 2).Shape);
+        Assert.Equal(3, x.Size(-1));
+        Assert.Equal(2, x.Size(0));
+        Assert.Contains("out of range", Assert.Throws<TorchException>(() => x.Size(2)).Message);
         Assert.Equal(new long[] { 6 }, x.Reshape(-1).Shape);
         Close([0, 3, 1, 4, 2, 5], x.Transpose(0, 1).Contiguous());
         Assert.False(x.T.IsContiguous);

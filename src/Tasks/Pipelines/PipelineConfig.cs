@@ -51,7 +51,7 @@ public sealed record TilingConfig
 
 public sealed record OutputConfig
 {
-    /// <summary>Any of: cog, probabilities, geojson, gpkg, png.</summary>
+    /// <summary>Any of: cog (else a plain tiled geotiff), probabilities, geojson, gpkg, png.</summary>
     public List<string> Formats { get; init; } = ["cog"];
 }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Channels;
 using GeoDense.Geo;
@@ -39,7 +40,7 @@ public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationM
             var windows = WindowGrid.Create(source, new GridOptions(tiling.Size, tiling.Stride, tiling.Scales, SkipNodata: true), bands);
             tiles = windows.Count;
             var options = new StitcherOptions(model.NumClasses, BlendOf(tiling.Blend), ClassPath: classes, ProbabilityPath: probabilities,
-                ProbabilityEncoding: ProbabilityEncoding.ScaledByte, Tiff: GeoTiffOptions.CloudOptimized, NodataBands: bands,
+                ProbabilityEncoding: ProbabilityEncoding.ScaledByte, Tiff: formats.Contains("cog") ? CogTiff : PlainTiff, NodataBands: bands,
                 Overlap: tiling.Size - tiling.Stride);
             using var stitcher = StreamingStitcher.ForRaster(source, windows, options);
             if (windows.Count > 0) Run(input, windows, bands, stitcher, clock, progress);
@@ -66,6 +67,11 @@ public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationM
         return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds);
     }
 
+    // 256-row blocks: the stitcher holds one block-high band of scores per pending row band, so this halves its memory.
+    // `cog` converts to a cloud-optimised GeoTIFF with overviews at the end; `geotiff` keeps the tiled file as written.
+    static readonly GeoTiffOptions CogTiff = GeoTiffOptions.CloudOptimized with { BlockSize = 256 };
+    static readonly GeoTiffOptions PlainTiff = GeoTiffOptions.Default;
+
     static BlendMode BlendOf(string blend) => blend switch
     {
         "average" => BlendMode.Average,
@@ -87,7 +93,9 @@ public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationM
                 foreach (var batch in Tiler.ReadBatches(input, windows, tilerOptions))
                     using (batch)
                     {
-                        var scores = inference.Softmax(batch.Data, batch.Count, batch.Channels, batch.Height, batch.Width);
+                        // score buffers are rented here and returned by the stitching side once blended
+                        var scores = ArrayPool<float>.Shared.Rent(batch.Count * model.NumClasses * batch.Height * batch.Width);
+                        inference.SoftmaxInto(batch.Data, batch.Count, batch.Channels, batch.Height, batch.Width, scores);
                         results.Writer.WriteAsync((batch.Windows, scores, batch.Height * batch.Width)).AsTask().Wait();
                     }
             }
@@ -101,6 +109,7 @@ public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationM
         {
             for (int i = 0; i < batchWindows.Count; i++)
                 stitcher.AddScores(batchWindows[i], scores.AsSpan(i * per * plane, per * plane));
+            ArrayPool<float>.Shared.Return(scores);
             done += batchWindows.Count;
             progress?.Invoke(new PredictProgress(input, done, windows.Count, done / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using GeoDense.Torch;
 
 namespace GeoDense.Tasks.Segmentation;
@@ -16,15 +17,30 @@ public sealed class TileInference(SegmentationModel model, float[] mean, float[]
         Forward(raw, count, bands, height, width, softmax: false);
 
     /// <summary>Class probabilities (softmax of the logits): what the mosaic stitcher blends.</summary>
-    public float[] Softmax(ReadOnlySpan<float> raw, int count, int bands, int height, int width) =>
-        Forward(raw, count, bands, height, width, softmax: true);
+    public float[] Softmax(ReadOnlySpan<float> raw, int count, int bands, int height, int width)
+    {
+        var scores = new float[count * Classes * height * width];
+        Forward(raw, count, bands, height, width, softmax: true, scores);
+        return scores;
+    }
+
+    /// <summary><see cref="Softmax"/> into a caller's buffer (the mosaic predictor recycles them).</summary>
+    public void SoftmaxInto(ReadOnlySpan<float> raw, int count, int bands, int height, int width, Span<float> destination) =>
+        Forward(raw, count, bands, height, width, softmax: true, destination);
 
     float[] Forward(ReadOnlySpan<float> raw, int count, int bands, int height, int width, bool softmax)
+    {
+        var scores = new float[count * Classes * height * width];
+        Forward(raw, count, bands, height, width, softmax, scores);
+        return scores;
+    }
+
+    void Forward(ReadOnlySpan<float> raw, int count, int bands, int height, int width, bool softmax, Span<float> destination)
     {
         int plane = height * width;
         if (raw.Length != count * bands * plane)
             throw new ArgumentException($"{raw.Length} values for {count} windows of {bands}x{height}x{width}");
-        var batch = new float[raw.Length];
+        var batch = ArrayPool<float>.Shared.Rent(raw.Length);
         for (int n = 0; n < count; n++)
             for (int b = 0; b < bands; b++)
             {
@@ -36,9 +52,10 @@ public sealed class TileInference(SegmentationModel model, float[] mean, float[]
             }
         using var scope = TorchRuntime.NewScope();
         using var inference = TorchRuntime.InferenceMode();
-        var input = Tensor.FromArray(batch, count, bands, height, width).To(device);
+        var input = Tensor.FromSpan<float>(batch.AsSpan(0, raw.Length), [count, bands, height, width]).To(device);
+        ArrayPool<float>.Shared.Return(batch);
         var scores = model.Forward(input);
         if (softmax) scores = Functional.Softmax(scores, 1);
-        return scores.Cpu().Contiguous().ToArray<float>();
+        scores.Cpu().Contiguous().CopyTo(destination[..(count * Classes * height * width)]);
     }
 }

@@ -33,6 +33,7 @@ internal static unsafe class NativeMethods
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_tensor_shape(IntPtr t, long* output, int capacity);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_tensor_stride(IntPtr t, long* output, int capacity);
     [DllImport(Lib, ExactSpelling = true)] internal static extern long gd_tensor_numel(IntPtr t);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern long gd_tensor_size(IntPtr t, long dim);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_tensor_dtype(IntPtr t);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_tensor_device(IntPtr t, out int index);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_tensor_is_contiguous(IntPtr t);
