@@ -4,14 +4,14 @@
 #   bench/Backbones/lemevit_vs_reference.sh REF_LEMEVIT_PY [variants...] [-- extra geodense bench args]
 # REF_LEMEVIT_PY: the reference repo's models/lemevit.py exported from a fetched mirror
 #   (git --git-dir=<mirror> show HEAD:models/lemevit.py > /tmp/ref_lemevit.py); never committed here.
-# Env: BATCH (16), SIZE (224), THREADS (2), SECONDS (10), ROUNDS (2), REF_TOOLS (shared/tools/reference).
+# Env: BATCH (16), SIZE (224), THREADS (2), BENCH_SECONDS (10), ROUNDS (2), REF_TOOLS (shared/tools/reference).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 REF="${1:?usage: $0 REF_LEMEVIT_PY [variants...]}"; shift
 VARIANTS=(); while [ $# -gt 0 ] && [ "$1" != "--" ]; do VARIANTS+=("$1"); shift; done
 [ "${1:-}" = "--" ] && shift
 [ ${#VARIANTS[@]} -eq 0 ] && VARIANTS=(tiny small)
-BATCH="${BATCH:-16}" SIZE="${SIZE:-224}" THREADS="${THREADS:-2}" SECONDS_="${SECONDS:-10}" ROUNDS="${ROUNDS:-2}"
+BATCH="${BATCH:-16}" SIZE="${SIZE:-224}" THREADS="${THREADS:-2}" SECONDS_="${BENCH_SECONDS:-10}" ROUNDS="${ROUNDS:-2}"
 REF_TOOLS="${REF_TOOLS:-$ROOT/../shared/tools/reference}"
 [ -f "$REF_TOOLS/bench_ref.py" ] || REF_TOOLS=/work/shared/tools/reference
 "$ROOT/geodense" build >/dev/null

@@ -133,7 +133,7 @@ public class LeMeViTBackbone : Module
 
         for (var i = 0; i < LeMeViTConfig.StageCount; i++)
         {
-            Replace(ref x, _downsampleLayers[i].Forward(x));
+            Replace(ref x, Downsample(i, x));
             Replace(ref c, _metaTokenStems[i].Forward(c));
             var updateMeta = updateMetaEverywhere || i < 3;
             foreach (var block in _stages[i])
@@ -149,6 +149,21 @@ public class LeMeViTBackbone : Module
             }
         }
         return (x, c);
+    }
+
+    /// <summary>downsample_layers[i]; at inference each conv+BN pair runs as one conv with the BN folded in.</summary>
+    private Tensor Downsample(int stage, Tensor x)
+    {
+        var layer = _downsampleLayers[stage];
+        if (layer is not Sequential sequence || Training || TorchRuntime.IsGradEnabled) return layer.Forward(x);
+        Tensor Folded(int conv, Tensor input)
+        {
+            using var folded = ((Conv2d)sequence[conv]).FoldBatchNorm((BatchNorm2d)sequence[conv + 1]);
+            return folded.Forward(input);
+        }
+        if (stage > 0) return Folded(0, x);
+        using var scope = TorchRuntime.NewScope();
+        return Folded(3, Folded(0, x).Gelu_()).MoveToOuter();   // stem: conv, BN, GELU, conv, BN
     }
 
     protected void CheckInput(Tensor input)

@@ -38,11 +38,15 @@ public abstract class LeMeViTBlock : Module
 
     protected Tensor Norm1(Tensor t) => _norm1.Forward(t);
 
-    /// <summary>flatten(x + pos_embed(x)) as tokens [B, N, C].</summary>
+    /// <summary>Inference (eval mode, no autograd graph): results this block created may be updated in place.</summary>
+    protected bool InPlace => !Training && !TorchRuntime.IsGradEnabled;
+
+    /// <summary>flatten(x + pos_embed(x)) as tokens [B, N, C] (a new tensor; x is not changed).</summary>
     protected Tensor PositionedTokens(Tensor x)
     {
         var s = x.Shape;
-        var positioned = x.Add(_posEmbed.Forward(x));
+        var encoding = _posEmbed.Forward(x);
+        var positioned = InPlace ? encoding.Add_(x) : x.Add(encoding);
         return positioned.Permute(0, 2, 3, 1).Reshape(s[0], s[2] * s[3], s[1]);
     }
 
@@ -50,11 +54,17 @@ public abstract class LeMeViTBlock : Module
     protected static Tensor ToMap(Tensor tokens, long[] mapShape) =>
         tokens.View(mapShape[0], mapShape[2], mapShape[3], mapShape[1]).Permute(0, 3, 1, 2);
 
-    /// <summary>t + drop_path(branch).</summary>
-    protected Tensor Residual(Tensor t, Tensor branch) => t.Add(_dropPath.Forward(branch));
+    /// <summary>t + drop_path(branch). <paramref name="owned"/>: t was created by this block, so inference may add in place.</summary>
+    protected Tensor Residual(Tensor t, Tensor branch, bool owned) =>
+        owned && InPlace ? t.Add_(branch) : t.Add(_dropPath.Forward(branch));
 
-    /// <summary>t + drop_path(mlp(norm2(t))).</summary>
-    protected Tensor MlpResidual(Tensor t) => Residual(t, TokenOps.Linear(_fc2, TokenOps.Linear(_fc1, _norm2.Forward(t)).Gelu()));
+    /// <summary>t + drop_path(mlp(norm2(t))) for a t this block created.</summary>
+    protected Tensor MlpResidual(Tensor t)
+    {
+        var hidden = TokenOps.Linear(_fc1, _norm2.Forward(t));
+        hidden = InPlace ? hidden.Gelu_() : hidden.Gelu();
+        return Residual(t, TokenOps.Linear(_fc2, hidden), owned: true);
+    }
 }
 
 /// <summary>Stage-0 block: meta tokens cross-attend to the image; the image map passes through unchanged
@@ -73,7 +83,7 @@ public sealed class CrossAttentionBlock : LeMeViTBlock
     {
         using var scope = TorchRuntime.NewScope();
         var update = _attn.Forward(Norm1(PositionedTokens(x)), Norm1(c));
-        var meta = MlpResidual(Residual(c, update));
+        var meta = MlpResidual(Residual(c, update, owned: false));
         return (x, meta.MoveToOuter());
     }
 }
@@ -94,8 +104,8 @@ public sealed class DualCrossAttentionBlock : LeMeViTBlock
         using var scope = TorchRuntime.NewScope();
         var t = PositionedTokens(x);
         var (ax, ac) = _attn.Forward(Norm1(t), Norm1(c));
-        var image = MlpResidual(Residual(t, ax));
-        var meta = MlpResidual(Residual(c, ac));
+        var image = MlpResidual(Residual(t, ax, owned: true));
+        var meta = MlpResidual(Residual(c, ac, owned: false));
         return (ToMap(image, x.Shape).MoveToOuter(), meta.MoveToOuter());
     }
 }
@@ -115,10 +125,10 @@ public sealed class StandardAttentionBlock : LeMeViTBlock
     {
         using var scope = TorchRuntime.NewScope();
         var t = PositionedTokens(x);
-        var image = MlpResidual(Residual(t, _attn.Forward(Norm1(t))));
+        var image = MlpResidual(Residual(t, _attn.Forward(Norm1(t)), owned: true));
         var mapOut = ToMap(image, x.Shape).MoveToOuter();
         if (!updateMeta) return (mapOut, c);
-        var meta = MlpResidual(Residual(c, _attn.Forward(Norm1(c))));
+        var meta = MlpResidual(Residual(c, _attn.Forward(Norm1(c)), owned: false));
         return (mapOut, meta.MoveToOuter());
     }
 }

@@ -8,13 +8,15 @@ namespace GeoDense.Cli.Commands;
 /// <summary>
 /// `geodense model forward --arch A --weights W --input IN.safetensors --output OUT.safetensors [--num-classes K]`:
 /// runs the backbone on the tensor `input` and writes `logits` (when the weights have a head or
-/// --num-classes is given) and `feature1..feature4`.
+/// --num-classes is given) and `feature1..feature4`. With `--pipeline P.yaml` instead of --arch it runs the
+/// pipeline's whole model (<see cref="PipelineModelForward"/>).
 /// </summary>
 public static class ModelForwardCommand
 {
     public static Command Create()
     {
-        var arch = ModelOptions.Arch();
+        var arch = ModelOptions.Arch(required: false);
+        var pipeline = new Option<FileInfo?>("--pipeline") { Description = "Run a pipeline's whole model (segmentation) instead of a backbone." };
         var weights = new Option<FileInfo>("--weights") { Description = "Weights: a reference .pth (any wrapper) or GeoDense .safetensors.", Required = true };
         var input = new Option<FileInfo>("--input") { Description = "Safetensors file with a float tensor `input` [B, 3, H, W].", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "Safetensors file to write.", Required = true };
@@ -22,10 +24,14 @@ public static class ModelForwardCommand
         var threads = ModelOptions.Threads();
         var command = new Command("forward", "Run a backbone on a tensor: writes logits and feature1..feature4.")
         {
-            arch, weights, input, output, classes, threads,
+            arch, pipeline, weights, input, output, classes, threads,
         };
-        command.SetAction(parse => Run(parse.GetValue(arch)!, parse.GetValue(weights)!, parse.GetValue(input)!,
-            parse.GetValue(output)!, parse.GetValue(classes), parse.GetValue(threads)));
+        command.SetAction(parse => (parse.GetValue(arch), parse.GetValue(pipeline)) switch
+        {
+            ({ } a, null) => Run(a, parse.GetValue(weights)!, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(classes), parse.GetValue(threads)),
+            (null, { } p) => PipelineModelForward.Run(p, parse.GetValue(weights)!, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(threads)),
+            _ => throw new UserInputException("model forward: give either --arch (a backbone) or --pipeline (a pipeline's whole model)"),
+        });
         return command;
     }
 

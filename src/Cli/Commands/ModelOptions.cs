@@ -8,10 +8,10 @@ namespace GeoDense.Cli.Commands;
 /// <summary>Options and helpers shared by the `model` subcommands.</summary>
 public static class ModelOptions
 {
-    public static Option<string> Arch() => new("--arch")
+    public static Option<string> Arch(bool required = true) => new("--arch")
     {
         Description = $"Backbone: {string.Join(" | ", LeMeViTConfig.ArchNames)}.",
-        Required = true,
+        Required = required,
     };
 
     public static Option<int?> NumClasses() => new("--num-classes") { Description = "Classes of the classification head (default: from the weights, else 1000)." };
