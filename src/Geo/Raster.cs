@@ -51,7 +51,7 @@ public sealed unsafe class Raster : IDisposable
             var reason = GdalLibrary.TakeError();
             throw new RasterInputException(path, reason.Contains("not recognized as a supported file format", StringComparison.OrdinalIgnoreCase)
                 ? $"'{path}' is not a raster GDAL can read (no driver recognises its contents; is it really a GeoTIFF?)."
-                : $"Cannot open raster '{path}': {reason}");
+                : $"Cannot open raster '{path}': {reason}. The file may be truncated, corrupt or unreadable.");
         }
         var raster = new Raster(dataset, path, update);
         if (raster.BandCount == 0)

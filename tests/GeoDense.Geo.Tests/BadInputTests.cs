@@ -37,6 +37,7 @@ public class BadInputTests
             raster.Read<byte>(PixelWindow.Full(raster.Width, raster.Height), raster.AllBands());
         });
         Assert.Contains(path, e.Message);
+        Assert.Contains("truncated", e.Message);
     }
 
     [Fact]

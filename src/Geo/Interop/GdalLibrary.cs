@@ -82,7 +82,8 @@ internal static unsafe partial class GdalLibrary
     {
         var message = lastError;
         lastError = null;
-        return string.IsNullOrWhiteSpace(message) ? "GDAL reported a failure without a message" : message.Trim();
+        // Without its final full stop the message reads well inside ours ("...: <GDAL's words>. The file may...").
+        return string.IsNullOrWhiteSpace(message) ? "GDAL reported a failure without a message" : message.Trim().TrimEnd('.');
     }
 
     public static string? PeekError() => lastError;
