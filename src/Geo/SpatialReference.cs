@@ -55,12 +55,8 @@ internal sealed unsafe class OsrHandle : IDisposable
 
     public SpatialReference Describe()
     {
-        IntPtr text;
-        if (OsrApi.OSRExportToWkt(Handle, &text) != 0) throw new GdalException($"Cannot export the CRS as WKT: {GdalLibrary.TakeError()}");
-        var wkt = Marshal.PtrToStringUTF8(text) ?? "";
-        GdalLibrary.VSIFree(text);
         var name = GdalRasterApi.Utf8(OsrApi.OSRGetName(Handle)) ?? "unnamed CRS";
-        return new SpatialReference(wkt, FindEpsg(), name, OsrApi.OSRIsGeographic(Handle) != 0);
+        return new SpatialReference(ExportWkt(), FindEpsg(), name, OsrApi.OSRIsGeographic(Handle) != 0);
     }
 
     private int? FindEpsg()
@@ -74,7 +70,7 @@ internal sealed unsafe class OsrHandle : IDisposable
     private string ExportWkt()
     {
         IntPtr text;
-        OsrApi.OSRExportToWkt(Handle, &text);
+        if (OsrApi.OSRExportToWkt(Handle, &text) != 0) throw new GdalException($"Cannot export the CRS as WKT: {GdalLibrary.TakeError()}");
         var wkt = Marshal.PtrToStringUTF8(text) ?? "";
         GdalLibrary.VSIFree(text);
         return wkt;

@@ -52,11 +52,14 @@ public class InitAndRuntimeTests
     public void ReducedPrecisionModelsRunOnCpu()
     {
         using var linear = new Linear(4, 2);
-        linear.To(ScalarType.BFloat16);
         using var scope = TorchRuntime.NewScope();
+        Init.Constant_(linear.Weight, 0.25);
+        Init.Constant_(linear.Bias!, -0.5);
+        linear.To(ScalarType.BFloat16);
         var y = linear.Forward(Tensor.Ones(3, 4).To(ScalarType.BFloat16));
         Assert.Equal(ScalarType.BFloat16, y.DType);
         Assert.Equal(new long[] { 3, 2 }, y.Shape);
+        Close([0.5, 0.5, 0.5, 0.5, 0.5, 0.5], y);   // 4 x 0.25 - 0.5, exact in bfloat16
     }
 
     [Fact]
