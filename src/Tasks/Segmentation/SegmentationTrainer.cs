@@ -31,6 +31,7 @@ public sealed class SegmentationTrainer(PipelineConfig pipeline, string workDir,
     {
         Directory.CreateDirectory(workDir);
         var checkpoints = new TrainingCheckpoints(workDir);
+        TorchRuntime.ManualSeed((ulong)train.Seed);   // weight init and dropout repeat run to run
         var model = SegmentationModels.Create(pipeline);
         model.To(device);
         using var optimizer = TrainingOptimizer.Create(model, train.Optimizer);
