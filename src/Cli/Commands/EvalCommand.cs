@@ -52,7 +52,10 @@ public static class EvalCommand
         var metrics = matrix.Metrics(config.Model.Classes);
         Console.WriteLine(metrics.ToTable());
         var path = output?.FullName ?? weights.FullName + ".eval.json";
-        File.WriteAllText(path, JsonSerializer.Serialize(TrainingLogs.MetricsJson(metrics), new JsonSerializerOptions { WriteIndented = true }));
+        // temp name then rename: an interrupted run never leaves a half-written metrics file
+        var temporary = GeoDense.Geo.OutputPath.TemporaryFor(path);
+        File.WriteAllText(temporary, JsonSerializer.Serialize(TrainingLogs.MetricsJson(metrics), new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temporary, path, overwrite: true);
         Console.WriteLine($"metrics: {path}");
         return 0;
     }

@@ -24,6 +24,8 @@ public static class SegmentCommand
             model.To(device);
             model.Eval();
             var predictor = new SegmentationPredictor(config, model, device);
+            // a bad mosaic among many is reported before any is segmented
+            foreach (var file in files) predictor.CheckInput(file);
             foreach (var file in files)
             {
                 var bar = new PipelineProgress(Path.GetFileName(file), "tiles");

@@ -35,8 +35,7 @@ public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationM
         int tiles;
         using (var source = Raster.Open(input))
         {
-            if (bands.Any(b => b < 1 || b > source.BandCount))
-                throw new SegmentationInputException($"{input}: has {source.BandCount} band(s) but the pipeline reads bands {string.Join(",", bands)}");
+            CheckBands(source);
             var windows = WindowGrid.Create(source, new GridOptions(tiling.Size, tiling.Stride, tiling.Scales, SkipNodata: true), bands);
             tiles = windows.Count;
             var options = new StitcherOptions(model.NumClasses, BlendOf(tiling.Blend), ClassPath: classes, ProbabilityPath: probabilities,
@@ -65,6 +64,23 @@ public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationM
             }
         }
         return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Opens <paramref name="input"/> and checks it has the bands the pipeline reads, so a command given many mosaics
+    /// can reject a bad one before segmenting any.
+    /// </summary>
+    public void CheckInput(string input)
+    {
+        using var source = Raster.Open(input);
+        CheckBands(source);
+    }
+
+    void CheckBands(Raster source)
+    {
+        var bands = pipeline.Input.Bands;
+        if (bands.Any(b => b < 1 || b > source.BandCount))
+            throw new SegmentationInputException($"{source.Path}: has {source.BandCount} band(s) but the pipeline reads bands {string.Join(",", bands)}");
     }
 
     // 256-row blocks: the stitcher holds one block-high band of scores per pending row band, so this halves its memory.
