@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GeoDense.Torch.Checkpoints;
 
 namespace GeoDense.Cli.Tests;
@@ -6,27 +5,9 @@ namespace GeoDense.Cli.Tests;
 /// <summary>`geodense model ...` end to end, as a user runs it (a child process), on the reference fixtures.</summary>
 public class ModelCommandTests
 {
-    private static readonly string RepoRoot = FindRepoRoot();
-    private static readonly string NanoFixture = Path.Combine(RepoRoot, "tests", "GeoDense.Backbones.Tests", "TestData", "lemevit-nano");
+    private static readonly string NanoFixture = Path.Combine(GeodenseProcess.RepoRoot, "tests", "GeoDense.Backbones.Tests", "TestData", "lemevit-nano");
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GeoDense.sln"))) return dir.FullName;
-        throw new InvalidOperationException("repository root (GeoDense.sln) not found above " + AppContext.BaseDirectory);
-    }
-
-    private static (int ExitCode, string Out, string Err) Geodense(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "geodense.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int ExitCode, string Out, string Err) Geodense(params string[] args) => GeodenseProcess.Run(args);
 
     private static string TempFile(string suffix) => Path.Combine(Path.GetTempPath(), $"geodense-model-{Guid.NewGuid():N}{suffix}");
 
