@@ -202,6 +202,7 @@ public class SegmentCommandTests(SegmentationFiles files) : IClassFixture<Segmen
         Assert.Equal(2, code);
         Assert.Contains($"{pipeline}:{line}:", stderr);
         Assert.Contains("big", stderr);
+        Assert.Contains("tiling: { size: big,", stderr);   // the offending line is quoted, so the key is visible
 
         var broken = files.PathOf("broken-syntax.yaml");
         File.WriteAllText(broken, "task: segmentation\nmodel: { backbone: lemevit-nano, head: upernet\ninput: [\n");

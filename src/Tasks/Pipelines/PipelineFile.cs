@@ -32,7 +32,11 @@ public static class PipelineFile
         catch (YamlException e)
         {
             var detail = e.InnerException?.Message ?? e.Message;
-            throw new PipelineInputException($"{source}:{e.Start.Line}:{e.Start.Column}: {detail}", e);
+            // YamlDotNet names the position, not the key: quote the line so the user sees which key is wrong.
+            var lines = yaml.Split('\n');
+            var line = e.Start.Line >= 1 && e.Start.Line <= lines.Length ? lines[e.Start.Line - 1].Trim() : "";
+            var where = line.Length > 0 ? $" (at '{line}')" : "";
+            throw new PipelineInputException($"{source}:{e.Start.Line}:{e.Start.Column}: {detail}{where}", e);
         }
         if (config is null) throw new PipelineInputException($"{source}: the pipeline file is empty");
         Validate(config, source);
