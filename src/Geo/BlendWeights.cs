@@ -5,6 +5,8 @@ public enum BlendMode
 {
     /// <summary>Weights ramp up with a half cosine over the overlap: seams vanish, centres dominate.</summary>
     Cosine,
+    /// <summary>Weights ramp up linearly over the overlap (a pyramid window in 2-D).</summary>
+    Linear,
     /// <summary>Plain mean of every window covering a pixel.</summary>
     Average,
     /// <summary>Each window contributes only its centre (margins of half the overlap dropped), except at the raster edge.</summary>
@@ -16,7 +18,8 @@ internal static class BlendWeights
 {
     /// <summary>Weight outside a crop window's centre: tiny, so a pixel no centre covers still gets a value.</summary>
     private const float CropOutside = 1e-6f;
-    private const float CosineFloor = 1e-3f;
+    /// <summary>Smallest ramp weight, so a pixel only ramp ends cover still gets a well-defined value.</summary>
+    private const float RampFloor = 1e-3f;
 
     /// <param name="length">Window length in output pixels.</param>
     /// <param name="overlap">Overlap between neighbours in output pixels.</param>
@@ -40,7 +43,8 @@ internal static class BlendWeights
         int ramp = Math.Min(overlap, length / 2);
         for (int i = 0; i < ramp; i++)
         {
-            var v = MathF.Max(CosineFloor, 0.5f - 0.5f * MathF.Cos(MathF.PI * (i + 0.5f) / ramp));
+            float t = (i + 0.5f) / ramp;
+            var v = MathF.Max(RampFloor, mode == BlendMode.Linear ? t : 0.5f - 0.5f * MathF.Cos(MathF.PI * t));
             if (taperStart) w[i] = v;
             if (taperEnd) w[length - 1 - i] = v;
         }

@@ -23,6 +23,7 @@ public class StitcherTests
 
     [Theory]
     [InlineData(BlendMode.Cosine)]
+    [InlineData(BlendMode.Linear)]
     [InlineData(BlendMode.Average)]
     [InlineData(BlendMode.Crop)]
     public void IdentityModelReproducesTheInputInAnyArrivalOrder(BlendMode blend)
@@ -75,6 +76,7 @@ public class StitcherTests
 
     [Theory]
     [InlineData(BlendMode.Cosine)]
+    [InlineData(BlendMode.Linear)]
     [InlineData(BlendMode.Average)]
     [InlineData(BlendMode.Crop)]
     public void ClassIdWindowsVoteBackTheExactClassMap(BlendMode blend)

@@ -55,7 +55,7 @@ public static class PipelineFile
         Require(c.Input.Std.All(s => s > 0), "`input.std` values must be positive");
         Require(c.Tiling.Size > 0 && c.Tiling.Stride > 0 && c.Tiling.Stride <= c.Tiling.Size,
             "`tiling` needs 0 < stride <= size");
-        Require(c.Tiling.Blend is "cosine" or "average" or "crop", $"`tiling.blend` is '{c.Tiling.Blend}'; use cosine, average or crop");
+        Require(c.Tiling.Blend is "cosine" or "linear" or "average" or "crop", $"`tiling.blend` is '{c.Tiling.Blend}'; use cosine, linear, average or crop");
         Require(c.Tiling.BatchSize > 0, "`tiling.batch_size` must be positive");
         if (c.Task == "segmentation")
         {

@@ -91,6 +91,7 @@ public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationM
     static BlendMode BlendOf(string blend) => blend switch
     {
         "average" => BlendMode.Average,
+        "linear" => BlendMode.Linear,
         "crop" => BlendMode.Crop,
         _ => BlendMode.Cosine,
     };
