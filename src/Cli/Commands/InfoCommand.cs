@@ -13,7 +13,6 @@ public static class InfoCommand
         var command = new Command("info", "Print a raster's size, bands, data types, blocks, CRS, geotransform and nodata.");
         command.Arguments.Add(raster);
         command.Options.Add(json);
-        // CliErrors.Run here too: System.CommandLine's own handler would turn input errors into exit code 1.
         command.SetAction(parseResult => CliErrors.Run(() =>
         {
             using var opened = Raster.Open(parseResult.GetValue(raster)!);
