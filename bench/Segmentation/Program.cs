@@ -28,7 +28,7 @@ if (!File.Exists(mosaic))
     Console.Error.WriteLine($"wrote {mosaic} in {write.Elapsed.TotalSeconds:F1} s");
 }
 using var model = SegmentationModels.Create(pipeline);
-if (weights.Length > 0) SegmentationWeights.Load(model, weights);
+if (weights.Length > 0) model.LoadStateDict(GeoDense.Torch.Checkpoints.TensorCheckpoints.LoadTensors(weights));
 model.Eval();
 var inference = new TileInference(model, [.. pipeline.Input.Mean], [.. pipeline.Input.Std], Device.Cpu);
 var predictor = new SegmentationPredictor(pipeline, model, Device.Cpu);
@@ -131,14 +131,13 @@ void Check()
     {
         var pixels = source.Read<float>(w.Source, bands);
         var scores = inference.Run(pixels, 1, bands.Length, w.Source.Height, w.Source.Width);
-        var alone = new byte[w.Source.Width * w.Source.Height];
-        var row = new float[model.NumClasses * w.Source.Width];
         int plane = w.Source.Width * w.Source.Height;
-        for (int y = 0; y < w.Source.Height; y++)
+        var alone = new byte[plane];
+        for (int i = 0; i < plane; i++)
         {
-            for (int c = 0; c < model.NumClasses; c++)
-                Array.Copy(scores, c * plane + y * w.Source.Width, row, c * w.Source.Width, w.Source.Width);
-            SlidingAverage.Argmax(row, model.NumClasses, alone.AsSpan(y * w.Source.Width, w.Source.Width));
+            int best = 0;
+            for (int c = 1; c < model.NumClasses; c++) if (scores[c * plane + i] > scores[best * plane + i]) best = c;
+            alone[i] = (byte)best;
         }
         var stitched = classes.Read<byte>(w.Source, [1]);
         var valid = new byte[plane];

@@ -9,6 +9,9 @@ public static class CliErrors
 {
     public const int Ok = 0, Internal = 1, BadInput = 2;
 
+    /// <summary>Cancelled on Ctrl-C / SIGTERM (TEMPORARY: wired to the signal handler on merge).</summary>
+    public static CancellationToken Cancellation => CancellationToken.None;
+
     public static int Run(Func<int> body)
     {
         try { return body(); }

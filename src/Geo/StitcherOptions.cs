@@ -3,9 +3,13 @@ namespace GeoDense.Geo;
 /// <summary>How stitched probabilities are stored: float32 (nodata NaN) or uint8 with 0..254 = 0..1 (255 = nodata).</summary>
 public enum ProbabilityEncoding { Float32, ScaledByte }
 
+/// <summary>Receives finished class ids, one full-width block of rows at a time (in any row order).</summary>
+public delegate void ClassRowsSink(PixelWindow rows, ReadOnlySpan<byte> classIds);
+
 /// <summary>
 /// What the stitcher writes. <see cref="ClassPath"/> gets argmax class ids (uint8, nodata <see cref="ClassNoData"/>);
-/// <see cref="ProbabilityPath"/> gets the blended per-class scores. At least one must be set.
+/// <see cref="ProbabilityPath"/> gets the blended per-class scores; <see cref="ClassSink"/> receives class ids in memory
+/// (evaluation scores them against labels without writing a file). At least one must be set.
 /// <see cref="NodataSource"/> (normally the input raster) marks where the output is nodata too.
 /// <see cref="Overlap"/> is the overlap of neighbouring windows in tile pixels (tile - stride); defaults to a quarter tile.
 /// </summary>
@@ -19,11 +23,12 @@ public sealed record StitcherOptions(
     string? NodataSource = null,
     int[]? NodataBands = null,
     int? Overlap = null,
-    byte ClassNoData = 255)
+    byte ClassNoData = 255,
+    ClassRowsSink? ClassSink = null)
 {
     internal void Validate()
     {
         if (Channels <= 0 || Channels > 254) throw new ArgumentException($"Channels must be in 1..254 (got {Channels}).");
-        if (ClassPath is null && ProbabilityPath is null) throw new ArgumentException("Set ClassPath and/or ProbabilityPath.");
+        if (ClassPath is null && ProbabilityPath is null && ClassSink is null) throw new ArgumentException("Set ClassPath, ProbabilityPath or ClassSink.");
     }
 }

@@ -276,12 +276,13 @@ public sealed class StreamingStitcher : IDisposable
             var weights = band.Weights;
             var scores = band.Scores;
             int stride = n;
-            if (classWriter is not null)
+            if (classWriter is not null || options.ClassSink is not null)
             {
                 var ids = classBuffer ??= new byte[(long)bandHeight * grid.Width];
                 for (int p = 0; p < n; p++)
                     ids[p] = weights is null || weights[p] <= 0 || (valid is not null && valid[p] == 0) ? options.ClassNoData : ArgMax(scores!, p, stride, weights[p]);
-                classWriter.Write<byte>(window, [1], ids.AsSpan(0, n));
+                classWriter?.Write<byte>(window, [1], ids.AsSpan(0, n));
+                options.ClassSink?.Invoke(window, ids.AsSpan(0, n));
             }
             if (probabilityWriter is not null) WriteProbabilities(window, n, scores, weights, valid);
             band.Written = true;

@@ -8,11 +8,17 @@ namespace GeoDense.Geo;
 public sealed record TilerOptions(int[]? Bands = null, int BatchSize = 8, double PadValue = 0, bool NodataAsPad = true,
                                   int ReadAhead = 2, Resampling Resampling = Resampling.Bilinear);
 
+/// <summary>Windows read together; the inference runner moves batches between its threads and disposes them.</summary>
+public interface IWindowBatch : IDisposable
+{
+    IReadOnlyList<GridWindow> Windows { get; }
+}
+
 /// <summary>
 /// A batch of windows read as float32, laid out N x C x H x W (ready for a model). The buffer is pooled:
 /// dispose the batch when done with <see cref="Data"/>.
 /// </summary>
-public sealed class TileBatch : IDisposable
+public sealed class TileBatch : IWindowBatch
 {
     private float[]? buffer;
 
@@ -97,18 +103,8 @@ public static class Tiler
         try
         {
             using var raster = open();
-            var bands = options.Bands ?? raster.AllBands();
-            var pending = new List<GridWindow>(options.BatchSize);
-            foreach (var window in windows)
-            {
-                if (pending.Count > 0 && (pending.Count == options.BatchSize || !SameShape(pending[0], window)))
-                {
-                    await writer.WriteAsync(Read(raster, bands, pending, options), cancellationToken).ConfigureAwait(false);
-                    pending = new List<GridWindow>(options.BatchSize);
-                }
-                pending.Add(window);
-            }
-            if (pending.Count > 0) await writer.WriteAsync(Read(raster, bands, pending, options), cancellationToken).ConfigureAwait(false);
+            foreach (var group in Group(windows, options.BatchSize))
+                await writer.WriteAsync(Read(raster, group, options), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -116,10 +112,31 @@ public static class Tiler
         }
     }
 
+    /// <summary>
+    /// The tiler's batching rule: consecutive windows of equal output shape, at most <paramref name="batchSize"/> together.
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<GridWindow>> Group(IReadOnlyList<GridWindow> windows, int batchSize)
+    {
+        if (batchSize <= 0) throw new ArgumentException("Batch size must be positive.");
+        var pending = new List<GridWindow>(batchSize);
+        foreach (var window in windows)
+        {
+            if (pending.Count > 0 && (pending.Count == batchSize || !SameShape(pending[0], window)))
+            {
+                yield return pending;
+                pending = new List<GridWindow>(batchSize);
+            }
+            pending.Add(window);
+        }
+        if (pending.Count > 0) yield return pending;
+    }
+
     private static bool SameShape(GridWindow a, GridWindow b) => a.OutputWidth == b.OutputWidth && a.OutputHeight == b.OutputHeight;
 
-    private static TileBatch Read(Raster raster, int[] bands, List<GridWindow> windows, TilerOptions options)
+    /// <summary>Reads one batch of equally shaped windows from <paramref name="raster"/> on the calling thread.</summary>
+    public static TileBatch Read(Raster raster, IReadOnlyList<GridWindow> windows, TilerOptions options)
     {
+        var bands = options.Bands ?? raster.AllBands();
         int h = windows[0].OutputHeight, w = windows[0].OutputWidth, tileLength = bands.Length * h * w;
         var buffer = ArrayPool<float>.Shared.Rent(tileLength * windows.Count);
         var batch = new TileBatch(windows, bands.Length, h, w, buffer);

@@ -18,7 +18,7 @@ public sealed class SegmentationFiles : IDisposable
     public SegmentationFiles()
     {
         using var model = SegmentationModels.Create(PipelineFile.Load(Pipeline));
-        SegmentationWeights.Save(model, Weights, new Dictionary<string, string>());
+        TensorCheckpoints.SaveSafetensors(Weights, model.StateDict());
     }
 
     public string PathOf(string name) => Path.Combine(Dir, name);

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using GeoDense.Geo;
+using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
+using GeoDense.Tasks.Training;
 using GeoDense.Tasks.Segmentation;
 using GeoDense.Torch;
 
@@ -40,28 +42,23 @@ public static class DemoCommand
         var scene = Path.Combine(folder, "scene.tif");
         SyntheticPotsdam.WriteMosaic(scene, SceneWidth, SceneHeight, SceneSeed, NodataColumns, GeoTiffOptions.CloudOptimized);
 
-        var weights = Path.Combine(train.WorkDir, "latest.safetensors");
-        var device = PipelineOptions.Device(pipeline, threads: null);
+        var weights = Path.Combine(train.WorkDir, TrainingLoop.WeightsFile);
+        var device = ComputeDevice.Resolve(pipeline.Device);
         if (retrain || !File.Exists(weights))
         {
             Console.WriteLine($"[2/4] training {pipeline.Model.Backbone} + UperNet for {train.Iterations} iterations (batch {train.BatchSize}, crops {train.Augment.CropSize})");
-            var bar = new PipelineProgress("train", "it");
-            var trainClock = Stopwatch.StartNew();
-            var result = new SegmentationTrainer(pipeline, train.WorkDir, device, p =>
-                bar.Report(p.Iteration, p.Iterations, p.Iteration / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds),
-                    $"loss {p.Loss:F3}" + (p.LastMeanIoU is { } m ? $"  val mIoU {m:F3}" : ""))).Run(resume: false);
+            if (Directory.Exists(train.WorkDir)) Directory.Delete(train.WorkDir, recursive: true);   // the demo owns its folder
+            var result = new SegmentationTrainer(pipeline, train.WorkDir, device, TrainCommand.Report(new PipelineProgress("train", "it")))
+                .Run(resume: false, CliErrors.Cancellation);
             if (result.Validation is { } v) Console.WriteLine($"      held-out tile 9_9: mIoU {v.MeanIoU:F3}, mF1 {v.MeanF1:F3}, OA {v.OverallAccuracy:F3}");
         }
         else Console.WriteLine($"[2/4] reusing {weights} (pass --retrain to train again)");
 
         Console.WriteLine($"[3/4] segmenting {scene} ({SceneWidth}x{SceneHeight}, nodata strip of {NodataColumns} columns)");
-        using var model = SegmentationModels.Create(pipeline);
-        SegmentationWeights.Load(model, weights);
-        model.To(device);
-        model.Eval();
+        using var session = SegmentationModels.Load(pipeline, "pipelines/demo-segmentation.yaml", weights, device);
         var segmentBar = new PipelineProgress("segment", "tiles");
-        var outputs = new SegmentationPredictor(pipeline, model, device)
-            .Predict(scene, Path.Combine(folder, "output"), p => segmentBar.Report(p.Done, p.Total, p.TilesPerSecond));
+        var outputs = new SegmentationPredictor(pipeline, session)
+            .Predict(scene, Path.Combine(folder, "output"), p => segmentBar.Report(p.Done, p.Total, p.TilesPerSecond), CliErrors.Cancellation);
 
         Console.WriteLine("[4/4] scoring the class map against the scene's true labels");
         var metrics = ScoreScene(outputs.Classes, pipeline);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using GeoDense.Tasks.Pipelines;
+using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Segmentation;
 
 namespace GeoDense.Cli.Commands;
@@ -13,8 +13,8 @@ public static class EvalCommand
         var task = new Argument<string>("task") { Description = "segmentation | detection | change | classification" };
         var pipeline = PipelineOptions.Pipeline();
         var weights = PipelineOptions.Weights();
-        var data = new Option<DirectoryInfo>("--data") { Description = "Dataset root, in the pipeline's data format.", Required = true };
-        var output = new Option<FileInfo?>("--output") { Description = "Metrics JSON (default: next to the weights, <weights>.eval.json)." };
+        var data = new Option<string>("--data") { Description = "Dataset root, in the pipeline's data format.", Required = true };
+        var output = new Option<string?>("--output") { Description = "Metrics JSON (default: next to the weights, <weights>.eval.json)." };
         var threads = PipelineOptions.Threads();
         var command = new Command("eval", "Evaluate weights on a dataset.") { task, pipeline, weights, data, output, threads };
         command.SetAction(parse => CliErrors.Run(() => parse.GetValue(task) switch
@@ -26,36 +26,21 @@ public static class EvalCommand
         return command;
     }
 
-    static int EvalSegmentation(FileInfo pipelineFile, FileInfo weights, DirectoryInfo data, FileInfo? output, int? threads)
+    static int EvalSegmentation(FileInfo pipelineFile, FileInfo weights, string data, string? output, int? threads)
     {
         var config = PipelineOptions.Load(pipelineFile, "segmentation");
-        var device = PipelineOptions.Device(config, threads);
-        // the validation split when the pipeline names one, on the given root
-        var split = config.Train?.Val ?? config.Train?.Data ?? new DataConfig();
-        var dataConfig = new DataConfig { Format = split.Format, Root = data.FullName, NoBoundary = split.NoBoundary, Tiles = split.Tiles };
-        var rasters = SegmentationData.Find(dataConfig);
-        using var model = SegmentationModels.Create(config);
-        SegmentationWeights.Load(model, weights.FullName);
-        model.To(device);
-        model.Eval();
-        var inference = new TileInference(model, config.Input.Mean.ToArray(), config.Input.Std.ToArray(), device);
-        var options = new SlidingWindowOptions(config.Tiling.Size, config.Tiling.Stride, config.Tiling.BatchSize,
-            config.Input.Bands.ToArray(), (byte)config.Model.IgnoreIndex, config.Model.ScoredClassCount());
-        var matrix = new ConfusionMatrix(options.ScoredClasses);
-        foreach (var raster in rasters)
+        var path = OutputFolder.PrepareFile(output ?? weights.FullName + ".eval.json");
+        var device = ComputeDevice.Resolve(config.Device, threads);
+        PipelineProgress? bar = null;
+        var metrics = SegmentationEvaluator.EvaluateWeights(config, pipelineFile.FullName, weights.FullName, data, device, p =>
         {
-            var bar = new PipelineProgress(Path.GetFileName(raster.Image), "tiles");
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            matrix.Add(SlidingWindowEvaluator.Evaluate(inference, [raster], options,
-                (done, total) => bar.Report(done, total, done / Math.Max(1e-9, clock.Elapsed.TotalSeconds))));
-        }
-        var metrics = matrix.Metrics(config.Model.Classes);
+            bar ??= new PipelineProgress(Path.GetFileName(p.Input), "tiles");
+            bar.Report(p.Done, p.Total, p.TilesPerSecond);
+            if (p.Done >= p.Total) bar = null;
+        }, CliErrors.Cancellation);
         Console.WriteLine(metrics.ToTable());
-        var path = output?.FullName ?? weights.FullName + ".eval.json";
-        // temp name then rename: an interrupted run never leaves a half-written metrics file
-        var temporary = GeoDense.Geo.OutputPath.TemporaryFor(path);
-        File.WriteAllText(temporary, JsonSerializer.Serialize(TrainingLogs.MetricsJson(metrics), new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temporary, path, overwrite: true);
+        GeoDense.Geo.AtomicText.Write(path, JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true,
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine($"metrics: {path}");
         return 0;
     }

@@ -1,3 +1,4 @@
+using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Segmentation;
 using GeoDense.Torch;
 using GeoDense.Torch.Checkpoints;
@@ -14,20 +15,20 @@ public static class PipelineModelForward
     public static int Run(FileInfo pipelineFile, FileInfo weights, FileInfo inputFile, FileInfo outputFile, int? threads)
     {
         var config = PipelineOptions.Load(pipelineFile, "segmentation");
-        var device = PipelineOptions.Device(config, threads);
-        using var model = SegmentationModels.Create(config);
-        SegmentationWeights.Load(model, weights.FullName);
-        model.To(device);
-        model.Eval();
+        var output = OutputFolder.PrepareFile(outputFile.FullName);
+        var device = ComputeDevice.Resolve(config.Device, threads);
+        using var session = SegmentationModels.Load(config, pipelineFile.FullName, weights.FullName, device);
         using var scope = TorchRuntime.NewScope();
         var tensors = TensorCheckpoints.LoadTensors(inputFile.FullName);
         if (!tensors.TryGetValue("input", out var input))
             throw new UserInputException($"{inputFile}: no tensor named `input` (found {string.Join(", ", tensors.Keys)})");
+        if (input.Dim != 4 || input.Shape[1] != config.Input.Bands.Count)
+            throw new UserInputException($"{inputFile}: `input` is [{string.Join(", ", input.Shape)}]; the pipeline needs [N, {config.Input.Bands.Count}, H, W]");
         using var inference = TorchRuntime.InferenceMode();
-        using var logits = model.ForwardBoth(input.Float().To(device));
+        using var logits = session.Model.ForwardBoth(input.Float().To(device));
         var outputs = new List<KeyValuePair<string, Tensor>> { new("logits", logits.Decode.Cpu()) };
         if (logits.Auxiliary is { } aux) outputs.Add(new("aux_logits", aux.Cpu()));
-        TensorCheckpoints.SaveSafetensors(outputFile.FullName, outputs);
+        TensorCheckpoints.SaveSafetensors(output, outputs);
         Console.WriteLine($"{outputFile}: logits {string.Join("x", logits.Decode.Shape)}");
         return 0;
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GeoDense.Tasks.Pipelines;
-using GeoDense.Torch;
 
 namespace GeoDense.Cli.Commands;
 
@@ -21,16 +20,4 @@ public static class PipelineOptions
         return config;
     }
 
-    /// <summary>The pipeline's `device` (auto picks CUDA when this libtorch has it) with the thread count applied.</summary>
-    public static Device Device(PipelineConfig config, int? threads)
-    {
-        if (threads is { } n) TorchRuntime.SetNumThreads(n);
-        return config.Device switch
-        {
-            "cpu" => Torch.Device.Cpu,
-            "cuda" when !TorchRuntime.CudaIsAvailable() => throw new UserInputException("the pipeline asks for device: cuda but this libtorch has no CUDA device"),
-            "cuda" => Torch.Device.Cuda,
-            _ => TorchRuntime.CudaIsAvailable() ? Torch.Device.Cuda : Torch.Device.Cpu,
-        };
-    }
 }

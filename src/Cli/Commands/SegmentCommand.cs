@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Segmentation;
 
 namespace GeoDense.Cli.Commands;
@@ -10,48 +11,40 @@ public static class SegmentCommand
     {
         var pipeline = PipelineOptions.Pipeline();
         var weights = PipelineOptions.Weights();
-        var inputs = new Option<string[]>("--input") { Description = "Input rasters (files or globs such as 'tiles/*.tif').", Required = true, AllowMultipleArgumentsPerToken = true };
-        var output = new Option<DirectoryInfo>("--output") { Description = "Output directory.", Required = true };
+        var inputs = new Option<string[]>("--input")
+        {
+            Description = "Input rasters: files, globs ('tiles/*.tif'), folders, or @list.txt (one path per line).",
+            Required = true, AllowMultipleArgumentsPerToken = true,
+        };
+        var output = new Option<string>("--output") { Description = "Output folder.", Required = true };
         var threads = PipelineOptions.Threads();
         var command = new Command("segment", "Segment GeoTIFF mosaics with a segmentation pipeline.") { pipeline, weights, inputs, output, threads };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var config = PipelineOptions.Load(parse.GetValue(pipeline)!, "segmentation");
-            var device = PipelineOptions.Device(config, parse.GetValue(threads));
-            var files = ExpandInputs(parse.GetValue(inputs)!);
-            using var model = SegmentationModels.Create(config);
-            SegmentationWeights.Load(model, parse.GetValue(weights)!.FullName);
-            model.To(device);
-            model.Eval();
-            var predictor = new SegmentationPredictor(config, model, device);
+            var pipelineFile = parse.GetValue(pipeline)!;
+            var config = PipelineOptions.Load(pipelineFile, "segmentation");
+            // everything the user typed is checked before the model loads
+            var files = InputList.Expand(parse.GetValue(inputs)!);
+            var folder = OutputFolder.Prepare(parse.GetValue(output)!);
+            var device = ComputeDevice.Resolve(config.Device, parse.GetValue(threads));
+            using var session = SegmentationModels.Load(config, pipelineFile.FullName, parse.GetValue(weights)!.FullName, device);
+            foreach (var warning in session.Warnings) Console.Error.WriteLine($"warning: {warning}");
+            var predictor = new SegmentationPredictor(config, session);
             // a bad mosaic among many is reported before any is segmented
-            foreach (var file in files) predictor.CheckInput(file);
+            foreach (var file in files)
+                foreach (var warning in predictor.CheckInput(file.Path)) Console.Error.WriteLine($"warning: {warning}");
+            int finished = 0;
             foreach (var file in files)
             {
-                var bar = new PipelineProgress(Path.GetFileName(file), "tiles");
-                var result = predictor.Predict(file, parse.GetValue(output)!.FullName, p => bar.Report(p.Done, p.Total, p.TilesPerSecond));
-                Console.WriteLine($"{file}: {result.Tiles} tiles in {result.Seconds:F1} s -> {result.Classes}");
+                var bar = new PipelineProgress($"{Path.GetFileName(file.Path)} ({finished + 1}/{files.Count})", "tiles");
+                var result = predictor.Predict(file.Path, folder, p => bar.Report(p.Done, p.Total, p.TilesPerSecond), CliErrors.Cancellation, file.OutputStem);
+                finished++;
+                Console.WriteLine($"{file.Path}: {result.Tiles} tiles in {result.Seconds:F1} s -> {result.Classes}");
                 foreach (var extra in new[] { result.Probabilities, result.Polygons, result.Preview })
                     if (extra is not null) Console.WriteLine($"  {extra}");
             }
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>Files as given, and globs (`*`, `?` in the file name) expanded in sorted order.</summary>
-    public static List<string> ExpandInputs(IEnumerable<string> patterns)
-    {
-        var files = new List<string>();
-        foreach (var pattern in patterns)
-        {
-            var name = Path.GetFileName(pattern);
-            if (name.IndexOfAny(['*', '?']) < 0) { files.Add(pattern); continue; }
-            var dir = Path.GetDirectoryName(pattern) is { Length: > 0 } d ? d : ".";
-            var matches = Directory.Exists(dir) ? Directory.GetFiles(dir, name).Order(StringComparer.Ordinal).ToList() : [];
-            if (matches.Count == 0) throw new UserInputException($"--input {pattern}: no file matches");
-            files.AddRange(matches);
-        }
-        return files;
     }
 }

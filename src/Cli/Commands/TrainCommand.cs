@@ -1,5 +1,7 @@
 using System.CommandLine;
+using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Segmentation;
+using GeoDense.Tasks.Training;
 
 namespace GeoDense.Cli.Commands;
 
@@ -11,7 +13,7 @@ public static class TrainCommand
         var task = new Argument<string>("task") { Description = "segmentation | detection | change | classification" };
         var pipeline = PipelineOptions.Pipeline();
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint in the work directory." };
-        var workDir = new Option<DirectoryInfo?>("--work-dir") { Description = "Override train.work_dir." };
+        var workDir = new Option<string?>("--work-dir") { Description = "Override train.work_dir." };
         var threads = PipelineOptions.Threads();
         var command = new Command("train", "Train a model as a pipeline file describes.") { task, pipeline, resume, workDir, threads };
         command.SetAction(parse => CliErrors.Run(() => parse.GetValue(task) switch
@@ -23,23 +25,20 @@ public static class TrainCommand
         return command;
     }
 
-    static int TrainSegmentation(FileInfo pipelineFile, bool resume, DirectoryInfo? workDir, int? threads)
+    static int TrainSegmentation(FileInfo pipelineFile, bool resume, string? workDir, int? threads)
     {
         var config = PipelineOptions.Load(pipelineFile, "segmentation");
-        var device = PipelineOptions.Device(config, threads);
-        var dir = workDir?.FullName ?? config.Train?.WorkDir ?? throw new UserInputException($"{pipelineFile}: no `train` section");
-        var bar = new PipelineProgress("train", "it");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        long first = -1;
-        var trainer = new SegmentationTrainer(config, dir, device, p =>
-        {
-            if (first < 0) first = p.Iteration - 1;
-            var rate = (p.Iteration - first) / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-            bar.Report(p.Iteration, p.Iterations, rate, $"loss {p.Loss:F3}  lr {p.LearningRate:G3}" + (p.LastMeanIoU is { } m ? $"  mIoU {m:F3}" : ""));
-        }, Console.Error);
-        var result = trainer.Run(resume);
+        var dir = OutputFolder.Prepare(workDir ?? config.Train?.WorkDir ?? throw new UserInputException($"{pipelineFile}: no `train` section"));
+        var device = ComputeDevice.Resolve(config.Device, threads);
+        var result = new SegmentationTrainer(config, dir, device, Report(new PipelineProgress("train", "it")), Console.Error)
+            .Run(resume, CliErrors.Cancellation);
         Console.WriteLine($"weights: {result.Weights}");
         if (result.Validation is { } metrics) Console.WriteLine(metrics.ToTable());
         return 0;
     }
+
+    /// <summary>The progress line of every training run: iterations, rate, ETA, loss, learning rate, last metric.</summary>
+    public static Action<TrainingProgress> Report(PipelineProgress bar) => p =>
+        bar.Report(p.Iteration, p.Iterations, p.IterationsPerSecond,
+            $"loss {p.Loss:F3}  lr {p.LearningRate:G3}" + (p.LastMetric is { } m ? $"  {p.MetricName} {m:F3}" : ""));
 }

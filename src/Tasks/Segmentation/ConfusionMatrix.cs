@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using GeoDense.Tasks.Training;
 namespace GeoDense.Tasks.Segmentation;
 
 /// <summary>
@@ -58,12 +60,19 @@ public sealed class ConfusionMatrix(int classes)
     }
 }
 
-public sealed record ClassMetrics(string Name, double IoU, double F1, double Precision, double Recall, long Pixels);
+public sealed record ClassMetrics(string Name, [property: JsonPropertyName("iou")] double IoU, double F1, double Precision, double Recall, long Pixels);
 
 /// <summary>OA, mIoU and mF1 over the scored classes (the LeMeViT Potsdam protocol reports OA and mF1).</summary>
-public sealed record SegmentationMetrics(double OverallAccuracy, double MeanIoU, double MeanF1,
-    IReadOnlyList<ClassMetrics> PerClass, long Pixels)
+public sealed record SegmentationMetrics(
+    [property: JsonPropertyName("oa")] double OverallAccuracy,
+    [property: JsonPropertyName("miou")] double MeanIoU,
+    [property: JsonPropertyName("mf1")] double MeanF1,
+    [property: JsonPropertyName("classes")] IReadOnlyList<ClassMetrics> PerClass,
+    long Pixels) : ITrainingMetrics
 {
+    [JsonIgnore]
+    public IReadOnlyList<KeyValuePair<string, double>> Scalars => [new("mIoU", MeanIoU), new("mF1", MeanF1), new("OA", OverallAccuracy)];
+
     public string ToTable()
     {
         var lines = new List<string> { $"{"class",-22}{"IoU",8}{"F1",8}{"pixels",14}" };

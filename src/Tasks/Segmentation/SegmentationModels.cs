@@ -1,12 +1,30 @@
 using GeoDense.Backbones;
 using GeoDense.Heads.UperNet;
+using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
+using GeoDense.Torch;
 
 namespace GeoDense.Tasks.Segmentation;
 
 /// <summary>Builds the segmentation model a pipeline describes (typed configs, no registry).</summary>
-public static class SegmentationModels
+public sealed class SegmentationModels : IModelFactory<SegmentationModel>
 {
+    public static SegmentationModels Factory { get; } = new();
+
+    SegmentationModel IModelFactory<SegmentationModel>.Create(PipelineConfig pipeline) => Create(pipeline);
+
+    /// <summary>"lemevit-nano + upernet(64, aux 32)", classes, bands and normalisation: what weights are compared by.</summary>
+    public ModelSignature Signature(PipelineConfig pipeline)
+    {
+        var m = pipeline.Model;
+        var head = m.AuxChannels > 0 ? $"{m.Head}({m.Channels}, aux {m.AuxChannels})" : $"{m.Head}({m.Channels})";
+        return new ModelSignature($"{m.Backbone} + {head}", m.Classes, pipeline.Input.Bands, pipeline.Input.Mean, pipeline.Input.Std);
+    }
+
+    /// <summary>Pipeline + weights -> model on its device in eval mode (see <see cref="InferenceSession{TModel}"/>).</summary>
+    public static InferenceSession<SegmentationModel> Load(PipelineConfig pipeline, string pipelineSource, string weights, Device device) =>
+        InferenceSession<SegmentationModel>.Load(pipeline, pipelineSource, weights, device, Factory);
+
     public static SegmentationModel Create(PipelineConfig pipeline)
     {
         var m = pipeline.Model;

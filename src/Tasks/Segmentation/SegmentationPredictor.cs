@@ -1,14 +1,11 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Threading.Channels;
 using GeoDense.Geo;
+using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Torch;
 
 namespace GeoDense.Tasks.Segmentation;
-
-/// <summary>Tiles done so far for one mosaic, with the rate since it started.</summary>
-public sealed record PredictProgress(string Input, int Done, int Total, double TilesPerSecond);
 
 /// <summary>Files written for one input mosaic.</summary>
 public sealed record PredictOutputs(string Classes, string? Probabilities, string? Polygons, string? Preview, int Tiles, double Seconds);
@@ -19,11 +16,16 @@ public sealed record PredictOutputs(string Classes, string? Probabilities, strin
 /// class COG (and optional probability GeoTIFF) on the calling thread, so read, inference and write overlap and
 /// memory stays one tile-band high. Nodata stays nodata; georeference is the input's.
 /// </summary>
-public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationModel model, Device device)
+public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationModel model, Device device, InputProfile? trainedOn = null)
 {
-    public PredictOutputs Predict(string input, string outputDir, Action<PredictProgress>? progress = null)
+    public SegmentationPredictor(PipelineConfig pipeline, InferenceSession<SegmentationModel> session)
+        : this(pipeline, session.Model, session.Device, session.TrainedOn) { }
+
+    /// <param name="name">output file stem (default: the input's file name); see <see cref="InputList"/> for unique stems</param>
+    public PredictOutputs Predict(string input, string outputDir, Action<InferenceProgress>? progress = null,
+        CancellationToken cancellationToken = default, string? name = null)
     {
-        var name = Path.GetFileNameWithoutExtension(input);
+        name ??= Path.GetFileNameWithoutExtension(input);
         Directory.CreateDirectory(outputDir);
         var formats = pipeline.Output.Formats.Select(f => f.ToLowerInvariant()).ToHashSet();
         string classes = Path.Combine(outputDir, $"{name}_classes.tif");
@@ -42,7 +44,7 @@ public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationM
                 ProbabilityEncoding: ProbabilityEncoding.ScaledByte, Tiff: formats.Contains("cog") ? CogTiff : PlainTiff, NodataBands: bands,
                 Overlap: tiling.Size - tiling.Stride);
             using var stitcher = StreamingStitcher.ForRaster(source, windows, options);
-            if (windows.Count > 0) Run(input, windows, bands, stitcher, clock, progress);
+            if (windows.Count > 0) Run(input, windows, bands, stitcher, progress, cancellationToken);
             stitcher.Complete();
         }
 
@@ -70,10 +72,15 @@ public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationM
     /// Opens <paramref name="input"/> and checks it has the bands the pipeline reads, so a command given many mosaics
     /// can reject a bad one before segmenting any.
     /// </summary>
-    public void CheckInput(string input)
+    /// <returns>warnings: no georeference, or values unlike what the weights were trained on</returns>
+    public IReadOnlyList<string> CheckInput(string input)
     {
         using var source = Raster.Open(input);
         CheckBands(source);
+        var warnings = new List<string>();
+        if (source.GeoTransform is null) warnings.Add($"{input}: no georeference; outputs are in pixel space");
+        if (trainedOn is not null) warnings.AddRange(trainedOn.Compare(source, [.. pipeline.Input.Bands]));
+        return warnings;
     }
 
     void CheckBands(Raster source)
@@ -96,41 +103,26 @@ public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationM
         _ => BlendMode.Cosine,
     };
 
-    void Run(string input, IReadOnlyList<GridWindow> windows, int[] bands, StreamingStitcher stitcher, Stopwatch clock,
-        Action<PredictProgress>? progress)
+    void Run(string input, IReadOnlyList<GridWindow> windows, int[] bands, StreamingStitcher stitcher,
+        Action<InferenceProgress>? progress, CancellationToken cancellationToken)
     {
         var inference = new TileInference(model, pipeline.Input.Mean.ToArray(), pipeline.Input.Std.ToArray(), device);
-        var results = Channel.CreateBounded<(IReadOnlyList<GridWindow> Windows, float[] Scores, int Plane)>(2);
-        Exception? failure = null;
-        var worker = new Thread(() =>
-        {
-            try
+        var source = new RasterWindows(input, windows, new TilerOptions(bands, pipeline.Tiling.BatchSize));
+        int per = model.NumClasses;
+        TiledRunner.Run(source,
+            batch =>
             {
-                var tilerOptions = new TilerOptions(bands, pipeline.Tiling.BatchSize, ReadAhead: 2);
-                foreach (var batch in Tiler.ReadBatches(input, windows, tilerOptions))
-                    using (batch)
-                    {
-                        // score buffers are rented here and returned by the stitching side once blended
-                        var scores = ArrayPool<float>.Shared.Rent(batch.Count * model.NumClasses * batch.Height * batch.Width);
-                        inference.SoftmaxInto(batch.Data, batch.Count, batch.Channels, batch.Height, batch.Width, scores);
-                        results.Writer.WriteAsync((batch.Windows, scores, batch.Height * batch.Width)).AsTask().Wait();
-                    }
-            }
-            catch (Exception e) { failure = e; }
-            finally { results.Writer.TryComplete(); }
-        }) { IsBackground = true, Name = "segmentation-inference" };
-        worker.Start();
-
-        int done = 0, per = model.NumClasses;
-        foreach (var (batchWindows, scores, plane) in results.Reader.ReadAllAsync().ToBlockingEnumerable())
-        {
-            for (int i = 0; i < batchWindows.Count; i++)
-                stitcher.AddScores(batchWindows[i], scores.AsSpan(i * per * plane, per * plane));
-            ArrayPool<float>.Shared.Return(scores);
-            done += batchWindows.Count;
-            progress?.Invoke(new PredictProgress(input, done, windows.Count, done / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
-        }
-        worker.Join();
-        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+                // score buffers are rented here and returned by the stitching side once blended
+                var scores = ArrayPool<float>.Shared.Rent(batch.Count * per * batch.Height * batch.Width);
+                inference.SoftmaxInto(batch.Data, batch.Count, batch.Channels, batch.Height, batch.Width, scores);
+                return scores;
+            },
+            (batch, scores) =>
+            {
+                int plane = batch.Height * batch.Width;
+                for (int i = 0; i < batch.Count; i++) stitcher.AddScores(batch.Windows[i], scores.AsSpan(i * per * plane, per * plane));
+                ArrayPool<float>.Shared.Return(scores);
+            },
+            progress, cancellationToken);
     }
 }

@@ -1,131 +1,115 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
+using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
+using GeoDense.Tasks.Training;
 using GeoDense.Torch;
+using GeoDense.Torch.NN;
 using GeoDense.Torch.Optim;
 using GeoDense.Torch.Schedules;
 
 namespace GeoDense.Tasks.Segmentation;
 
-/// <summary>Where training stands, for progress bars.</summary>
-public sealed record TrainProgress(long Iteration, long Iterations, double Loss, double LearningRate, double? LastMeanIoU);
-
-/// <summary>Result of a training run: the final weights and the last validation metrics (if any).</summary>
-public sealed record TrainResult(string Weights, SegmentationMetrics? Validation, long Iterations);
-
 /// <summary>
-/// The segmentation training loop of the reference config: batches from <see cref="TrainingBatches"/>,
-/// CE (avg over non-ignored pixels) on the decode head + 0.4 x CE on the auxiliary head, AdamW with a
-/// poly schedule under linear warmup (lr is a function of the iteration, so resuming is exact), checkpoints
-/// every N iterations (model + optimizer state), sliding-window validation, `log.csv`, `val.csv`,
-/// `metrics.json` and `curves.png` in the work directory.
+/// Segmentation training as the reference config does it, on the shared <see cref="TrainingLoop"/>: batches from
+/// <see cref="TrainingBatches"/>, CE (mean over non-ignored pixels) on the decode head + aux_loss_weight x CE on the
+/// auxiliary head, AdamW, poly or cosine schedule under linear warmup, sliding-window validation with the
+/// <see cref="SegmentationEvaluator"/>. Work directory: checkpoints/, logs, curves.png and latest.safetensors.
 /// </summary>
-public sealed class SegmentationTrainer(PipelineConfig pipeline, string workDir, Device device, Action<TrainProgress>? progress = null,
+public sealed class SegmentationTrainer(PipelineConfig pipeline, string workDir, Device device, Action<TrainingProgress>? progress = null,
     TextWriter? log = null)
 {
     readonly TrainConfig train = pipeline.Train ?? throw new SegmentationInputException("the pipeline has no `train` section");
-    readonly TextWriter log = log ?? TextWriter.Null;
 
-    public TrainResult Run(bool resume)
+    public TrainingResult<SegmentationMetrics> Run(bool resume, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(workDir);
-        var checkpoints = new TrainingCheckpoints(workDir);
-        TorchRuntime.ManualSeed((ulong)train.Seed);   // weight init and dropout repeat run to run
-        var model = SegmentationModels.Create(pipeline);
-        model.To(device);
-        using var optimizer = TrainingOptimizer.Create(model, train.Optimizer);
-        long start = 0;
-        if (resume && checkpoints.Latest() is { } latest)
-        {
-            start = checkpoints.Restore(latest, model, optimizer) + 1;
-            log.WriteLine($"resumed from {latest.Model} at iteration {start}");
-        }
-        else if (train.Pretrained is { } pretrained) SegmentationModels.LoadBackbone(model, pretrained);
-        var logs = new TrainingLogs(workDir, start);
-        File.WriteAllText(Path.Combine(workDir, "pipeline.yaml"), PipelineFile.Serialize(pipeline));
-
-        var schedule = Schedule(train);
+        var plan = new TrainingPlan(train.Iterations, train.CheckpointEvery, train.ValidateEvery, train.LogEvery, train.Seed);
+        var loop = new TrainingLoop(workDir, plan, Schedules.For(train), progress, log);
+        // data problems surface before any model is built
         var trainRasters = SegmentationData.Find(train.Data);
         var valRasters = train.Val is { } val ? SegmentationData.Find(val) : null;
-        int[] bands = pipeline.Input.Bands.ToArray();
-        byte ignore = (byte)pipeline.Model.IgnoreIndex;
-        int scored = pipeline.Model.ScoredClassCount();
-        var aug = train.Augment;
-        var augmenter = new Augmenter(new AugmentationOptions(aug.ResizeBase, aug.RatioRange[0], aug.RatioRange[1], aug.CropSize,
-            aug.CatMaxRatio, aug.FlipProbability, aug.Photometric), pipeline.Input.Mean.ToArray(), pipeline.Input.Std.ToArray(), ignore);
+        return loop.Run(() => new SegmentationTask(pipeline, device, trainRasters, valRasters, resume), resume, cancellationToken);
+    }
 
-        SegmentationMetrics? lastMetrics = logs.LastValidation;
-        using var batches = new TrainingBatches(trainRasters, bands, ignore, scored, pipeline.Tiling.Size, pipeline.Tiling.Stride,
-            augmenter, aug.CropSize, train.BatchSize, train.Seed, start, train.Iterations);
-        var clock = Stopwatch.StartNew();
-        model.Train();
-        for (long it = start; it < train.Iterations; it++)
+    sealed class SegmentationTask : ITrainingTask<SegmentationMetrics>
+    {
+        readonly PipelineConfig pipeline;
+        readonly Device device;
+        readonly SegmentationModel model;
+        readonly TrainingBatches batches;
+        readonly IReadOnlyList<LabelledRaster>? valRasters;
+        readonly byte ignore;
+        readonly InputProfile profile;
+
+        public SegmentationTask(PipelineConfig pipeline, Device device, IReadOnlyList<LabelledRaster> trainRasters, IReadOnlyList<LabelledRaster>? valRasters, bool resume)
         {
-            var batch = batches.Next();
-            double lr = schedule.At(it);
-            var (loss, decodeLoss, auxLoss) = Step(model, optimizer, batch, lr, ignore);
-            logs.Train(it, lr, loss, decodeLoss, auxLoss, clock.Elapsed.TotalSeconds);
-            bool last = it == train.Iterations - 1;
-            if (valRasters is not null && ((it + 1) % train.ValidateEvery == 0 || last))
+            this.pipeline = pipeline;
+            this.device = device;
+            this.valRasters = valRasters;
+            var train = pipeline.Train!;
+            model = SegmentationModels.Create(pipeline);
+            if (!resume && train.Pretrained is { } pretrained) SegmentationModels.LoadBackbone(model, pretrained);
+            model.To(device);
+            Optimizer = TrainingOptimizer.Create(model, train.Optimizer);
+            ignore = (byte)pipeline.Model.IgnoreIndex;
+            profile = InputProfile.Of(trainRasters.Select(r => r.Image), [.. pipeline.Input.Bands]);
+            var aug = train.Augment;
+            var augmenter = new Augmenter(new AugmentationOptions(aug.ResizeBase, aug.RatioRange[0], aug.RatioRange[1], aug.CropSize,
+                aug.CatMaxRatio, aug.FlipProbability, aug.Photometric), [.. pipeline.Input.Mean], [.. pipeline.Input.Std], ignore);
+            batches = new TrainingBatches(trainRasters, [.. pipeline.Input.Bands], ignore, pipeline.Model.ScoredClassCount(), pipeline.Tiling.Size,
+                pipeline.Tiling.Stride, augmenter, aug.CropSize, train.BatchSize, train.Seed);
+        }
+
+        public Module Model => model;
+        public Optimizer Optimizer { get; }
+        public IReadOnlyList<string> LossNames { get; } = ["loss", "loss_decode", "loss_aux"];
+        public bool CanValidate => valRasters is not null;
+
+        public IReadOnlyDictionary<string, string> WeightsMetadata => new Dictionary<string, string>
+        {
+            [InferenceSession<SegmentationModel>.PipelineKey] = PipelineFile.Serialize(pipeline),
+            [InputProfile.MetadataKey] = profile.ToJson(),
+        };
+
+        public IReadOnlyList<double> Step(long iteration, double learningRate)
+        {
+            var batch = batches.Get(iteration);
+            using var scope = TorchRuntime.NewScope();
+            var images = Tensor.FromArray(batch.Pixels, batch.Count, batch.Bands, batch.Size, batch.Size).To(device);
+            var labels = Tensor.FromArray(batch.Labels, batch.Count, batch.Size, batch.Size).To(device);
+            using var logits = model.ForwardHeads(images, withAuxiliary: true);
+            var decode = SegmentationLoss.CrossEntropy(logits.Decode, labels, ignore, model.AlignCorners);
+            var total = decode;
+            Tensor? aux = null;
+            if (logits.Auxiliary is { } auxLogits)
             {
-                lastMetrics = Validate(model, valRasters, bands, ignore, scored);
-                logs.Validation(it, lastMetrics);
-                log.WriteLine($"iter {it + 1}: mIoU {lastMetrics.MeanIoU:F4} mF1 {lastMetrics.MeanF1:F4} OA {lastMetrics.OverallAccuracy:F4}");
+                aux = SegmentationLoss.CrossEntropy(auxLogits, labels, ignore, model.AlignCorners);
+                total = decode.Add(aux.Mul(pipeline.Model.AuxLossWeight));
             }
-            if ((it + 1) % train.CheckpointEvery == 0 || last) checkpoints.Save(it, model, optimizer, pipeline);
-            progress?.Invoke(new TrainProgress(it + 1, train.Iterations, loss, lr, lastMetrics?.MeanIoU));
+            Optimizer.ZeroGrad();
+            total.Backward();
+            Optimizer.SetLearningRate(learningRate);
+            Optimizer.Step();
+            return [total.Item<float>(), decode.Item<float>(), aux?.Item<float>() ?? 0];
         }
-        logs.Finish(lastMetrics);
-        var final = Path.Combine(workDir, "latest.safetensors");
-        SegmentationWeights.Save(model, final, new Dictionary<string, string>
-        {
-            [SegmentationWeights.PipelineKey] = PipelineFile.Serialize(pipeline),
-            [SegmentationWeights.IterationKey] = train.Iterations.ToString(CultureInfo.InvariantCulture),
-        });
-        model.Dispose();
-        return new TrainResult(final, lastMetrics, train.Iterations);
-    }
 
-    static ILearningRateSchedule Schedule(TrainConfig t)
-    {
-        var s = t.Schedule;
-        var warmup = s.WarmupIters > 0 ? new LinearWarmup(s.WarmupIters, s.WarmupRatio) : null;
-        return s.Type == "cosine"
-            ? new CosineLr(t.Optimizer.Lr, t.Iterations, s.MinLr, s.WarmupIters, t.Optimizer.Lr * s.WarmupRatio)
-            : new PolyLr(t.Optimizer.Lr, t.Iterations, s.Power, s.MinLr, warmup);
-    }
+        public SegmentationMetrics Validate(CancellationToken cancellationToken) =>
+            SegmentationEvaluator.For(pipeline, model, device).Evaluate(valRasters!, cancellationToken: cancellationToken).Metrics(pipeline.Model.Classes);
 
-    (double Loss, double Decode, double Aux) Step(SegmentationModel model, Optimizer optimizer, TrainingBatch batch, double lr, byte ignore)
-    {
-        using var scope = TorchRuntime.NewScope();
-        var images = Tensor.FromArray(batch.Pixels, batch.Count, batch.Bands, batch.Size, batch.Size).To(device);
-        var labels = Tensor.FromArray(batch.Labels, batch.Count, batch.Size, batch.Size).To(device);
-        using var logits = model.ForwardHeads(images, withAuxiliary: true);
-        var decode = SegmentationLoss.CrossEntropy(logits.Decode, labels, ignore, model.AlignCorners);
-        var total = decode;
-        Tensor? aux = null;
-        if (logits.Auxiliary is { } auxLogits)
+        public void Dispose()
         {
-            aux = SegmentationLoss.CrossEntropy(auxLogits, labels, ignore, model.AlignCorners);
-            total = decode.Add(aux.Mul(pipeline.Model.AuxLossWeight));
+            batches.Dispose();
+            Optimizer.Dispose();
+            model.Dispose();
         }
-        optimizer.ZeroGrad();
-        total.Backward();
-        optimizer.SetLearningRate(lr);
-        optimizer.Step();
-        return (total.Item<float>(), decode.Item<float>(), aux?.Item<float>() ?? 0);
     }
+}
 
-    SegmentationMetrics Validate(SegmentationModel model, IReadOnlyList<LabelledRaster> rasters, int[] bands, byte ignore, int scored)
+/// <summary>The pipeline's optimizer (AdamW as in the reference config) over every parameter of the model.</summary>
+public static class TrainingOptimizer
+{
+    public static Optimizer Create(Module model, OptimizerConfig config)
     {
-        model.Eval();
-        try
-        {
-            var inference = new TileInference(model, pipeline.Input.Mean.ToArray(), pipeline.Input.Std.ToArray(), device);
-            var options = new SlidingWindowOptions(pipeline.Tiling.Size, pipeline.Tiling.Stride, pipeline.Tiling.BatchSize, bands, ignore, scored);
-            return SlidingWindowEvaluator.Evaluate(inference, rasters, options).Metrics(pipeline.Model.Classes);
-        }
-        finally { model.Train(); }
+        if (config.Type != "adamw") throw new SegmentationInputException($"optimizer '{config.Type}' is not supported; use adamw");
+        var betas = config.Betas.Count == 2 ? config.Betas : [0.9, 0.999];
+        return new AdamW(model.Parameters(), config.Lr, betas[0], betas[1], 1e-8, config.WeightDecay);
     }
 }

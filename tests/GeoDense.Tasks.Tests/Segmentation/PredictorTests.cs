@@ -26,7 +26,7 @@ public class PredictorTests
             var pipeline = Pipeline();
             using var model = SegmentationModels.Create(pipeline);
             model.Eval();
-            var progress = new List<PredictProgress>();
+            var progress = new List<GeoDense.Tasks.Inference.InferenceProgress>();
             var outputs = new SegmentationPredictor(pipeline, model, Device.Cpu).Predict(input, Path.Combine(dir, "out"), progress.Add);
 
             using var source = Raster.Open(input);

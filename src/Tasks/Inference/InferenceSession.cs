@@ -1,0 +1,114 @@
+using GeoDense.Tasks.Pipelines;
+using GeoDense.Torch;
+using GeoDense.Torch.Checkpoints;
+using GeoDense.Torch.NN;
+
+namespace GeoDense.Tasks.Inference;
+
+/// <summary>How a task builds and describes its model, for <see cref="InferenceSession{TModel}.Load"/>.</summary>
+public interface IModelFactory<TModel> where TModel : Module
+{
+    TModel Create(PipelineConfig pipeline);
+    ModelSignature Signature(PipelineConfig pipeline);
+}
+
+/// <summary>
+/// The one way every command and the worker get a model to run: pipeline + weights -> model on its device, in eval
+/// mode. The weights' own metadata (the pipeline they were trained with, the training input's profile) is checked
+/// against the pipeline first, so a mismatch is one line saying what differs; only then are tensors loaded, and a
+/// key mismatch is summarised in one line with a shortened list after it.
+/// </summary>
+public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
+{
+    public const string PipelineKey = "geodense.pipeline";
+
+    public TModel Model { get; }
+    public Device Device { get; }
+    /// <summary>What the weights were trained on, when they say.</summary>
+    public InputProfile? TrainedOn { get; }
+    /// <summary>Things the user should know that do not stop the run (one line each).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    InferenceSession(TModel model, Device device, InputProfile? trainedOn, IReadOnlyList<string> warnings) =>
+        (Model, Device, TrainedOn, Warnings) = (model, device, trainedOn, warnings);
+
+    public static InferenceSession<TModel> Load(PipelineConfig pipeline, string pipelineSource, string weights, Device device, IModelFactory<TModel> factory)
+    {
+        if (Directory.Exists(weights)) throw new PipelineInputException($"{weights}: is a folder; --weights needs a weights file (.safetensors or .pth)");
+        if (!File.Exists(weights)) throw new PipelineInputException($"{weights}: weights file not found");
+        var warnings = new List<string>();
+        var metadata = ReadMetadata(weights);
+        InputProfile? profile = null;
+        if (metadata.TryGetValue(PipelineKey, out var trainedYaml))
+        {
+            var trained = PipelineFile.Parse(trainedYaml, $"{weights} (embedded pipeline)");
+            var have = factory.Signature(trained);
+            var want = factory.Signature(pipeline);
+            var conflicts = have.Conflicts(want);
+            if (conflicts.Count > 0)
+                throw new PipelineInputException($"{weights}: weights are {string.Join(", ", conflicts.Select(c => c.Weights))}; " +
+                                                 $"pipeline {pipelineSource} asks {string.Join(", ", conflicts.Select(c => c.Pipeline))}");
+            if (have.NormalisationDifference(want) is { } normalisation) warnings.Add($"{weights}: {normalisation}");
+            profile = InputProfile.FromMetadata(metadata);
+        }
+
+        var model = factory.Create(pipeline);
+        try
+        {
+            LoadTensors(model, weights);
+            model.To(device);
+            model.Eval();
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return new InferenceSession<TModel>(model, device, profile, warnings);
+    }
+
+    static IReadOnlyDictionary<string, string> ReadMetadata(string weights)
+    {
+        if (!weights.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) return new Dictionary<string, string>();
+        try { return Safetensors.ReadMetadata(weights); }
+        catch (Exception e) when (e is not PipelineInputException)
+        {
+            throw new PipelineInputException($"{weights}: not a readable safetensors file ({FirstLine(e.Message)}); is it truncated?");
+        }
+    }
+
+    static void LoadTensors(Module model, string weights)
+    {
+        OrderedDictionary<string, TensorData> data;
+        try { data = Checkpoint.LoadStateDict(weights); }
+        catch (Exception e) when (e is not PipelineInputException)
+        {
+            throw new PipelineInputException($"{weights}: cannot read weights ({FirstLine(e.Message)}); is the file complete?");
+        }
+        using var scope = TorchRuntime.NewScope();
+        var tensors = data.ToDictionary(kv => kv.Key, kv => kv.Value.ToTensor());
+        try { model.LoadStateDict(tensors, strict: true); }
+        catch (StateDictMismatchException e)
+        {
+            var r = e.Report;
+            static string Few(IEnumerable<string> items, int count)
+            {
+                var list = items.ToList();
+                return string.Join(", ", list.Take(5)) + (count > 5 ? $", ... ({count - 5} more)" : "");
+            }
+            var lines = new List<string>
+            {
+                $"{weights}: weights do not fit the pipeline's model: {r.MissingKeys.Count} missing, {r.UnexpectedKeys.Count} unexpected, " +
+                $"{r.ShapeMismatches.Count} wrong-shaped tensors (trained for another backbone, head or class count?)",
+            };
+            if (r.MissingKeys.Count > 0) lines.Add($"  missing: {Few(r.MissingKeys, r.MissingKeys.Count)}");
+            if (r.UnexpectedKeys.Count > 0) lines.Add($"  unexpected: {Few(r.UnexpectedKeys, r.UnexpectedKeys.Count)}");
+            if (r.ShapeMismatches.Count > 0) lines.Add($"  shapes: {Few(r.ShapeMismatches.Select(m => m.ToString()), r.ShapeMismatches.Count)}");
+            throw new PipelineInputException(string.Join(Environment.NewLine, lines));
+        }
+    }
+
+    static string FirstLine(string message) => message.Split('\n')[0].Trim();
+
+    public void Dispose() => Model.Dispose();
+}

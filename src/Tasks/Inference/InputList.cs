@@ -1,0 +1,75 @@
+namespace GeoDense.Tasks.Inference;
+
+/// <summary>One input of a batch run and the stem its outputs are named by.</summary>
+public sealed record InputItem(string Path, string OutputStem);
+
+/// <summary>
+/// The inputs of a batch run: files, globs (`tiles/*.tif`), folders (every raster in them) and text files listing
+/// paths (`@list.txt`, one per line, `#` comments). The same file given twice runs once; files with the same name in
+/// different folders get distinct output stems (`a_scene`, `b_scene`), so no output overwrites another.
+/// </summary>
+public static class InputList
+{
+    static readonly string[] RasterExtensions = [".tif", ".tiff", ".vrt", ".img", ".jp2", ".png", ".jpg", ".jpeg"];
+
+    public static IReadOnlyList<InputItem> Expand(IEnumerable<string> arguments)
+    {
+        var files = new List<string>();
+        foreach (var argument in arguments) files.AddRange(ExpandOne(argument));
+        var unique = files.Select(f => IsVirtual(f) ? f : System.IO.Path.GetFullPath(f)).Distinct(StringComparer.Ordinal).ToList();
+        if (unique.Count == 0) throw new Pipelines.PipelineInputException("--input: no input rasters given");
+        return Stems(unique);
+    }
+
+    static IEnumerable<string> ExpandOne(string argument)
+    {
+        if (argument.StartsWith('@'))
+        {
+            var list = argument[1..];
+            if (!File.Exists(list)) throw new Pipelines.PipelineInputException($"{list}: input list file not found");
+            var baseDir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(list))!;
+            return File.ReadAllLines(list).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))
+                .Select(l => IsVirtual(l) ? l : System.IO.Path.GetFullPath(l, baseDir)).SelectMany(ExpandOne).ToList();
+        }
+        if (IsVirtual(argument)) return [argument];
+        if (Directory.Exists(argument))
+        {
+            var rasters = Directory.EnumerateFiles(argument)
+                .Where(f => RasterExtensions.Contains(System.IO.Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal).ToList();
+            if (rasters.Count == 0) throw new Pipelines.PipelineInputException($"{argument}: folder holds no rasters ({string.Join(" ", RasterExtensions)})");
+            return rasters;
+        }
+        var name = System.IO.Path.GetFileName(argument);
+        if (name.IndexOfAny(['*', '?']) < 0)
+        {
+            if (!File.Exists(argument)) throw new Pipelines.PipelineInputException($"{argument}: input file not found");
+            return [argument];
+        }
+        var dir = System.IO.Path.GetDirectoryName(argument) is { Length: > 0 } d ? d : ".";
+        var matches = Directory.Exists(dir) ? Directory.GetFiles(dir, name).Order(StringComparer.Ordinal).ToList() : [];
+        if (matches.Count == 0) throw new Pipelines.PipelineInputException($"--input {argument}: no file matches");
+        return matches;
+    }
+
+    /// <summary>The file name, or parent folders prepended until every stem is unique.</summary>
+    static List<InputItem> Stems(IReadOnlyList<string> paths)
+    {
+        var stems = paths.Select(p => System.IO.Path.GetFileNameWithoutExtension(p)).ToArray();
+        var parents = paths.Select(p => System.IO.Path.GetDirectoryName(p) ?? "").ToArray();
+        for (int round = 0; round < 32; round++)
+        {
+            var clashing = stems.Select((s, i) => (s, i)).GroupBy(x => x.s, StringComparer.Ordinal).Where(g => g.Count() > 1).SelectMany(g => g).ToList();
+            if (clashing.Count == 0) break;
+            foreach (var (_, i) in clashing)
+            {
+                var parent = System.IO.Path.GetFileName(parents[i]);
+                stems[i] = (parent.Length > 0 ? parent : $"input{i}") + "_" + stems[i];
+                parents[i] = System.IO.Path.GetDirectoryName(parents[i]) ?? "";
+            }
+        }
+        return paths.Select((p, i) => new InputItem(p, stems[i])).ToList();
+    }
+
+    static bool IsVirtual(string path) => path.StartsWith("/vsi", StringComparison.Ordinal);
+}
