@@ -16,13 +16,20 @@ public static class GeodenseProcess
 
     public static (int ExitCode, string Out, string Err) Run(params string[] args)
     {
+        using var process = Start(args, out var stdout, out var stderr);
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts the CLI without waiting (to signal or kill it); both streams are drained in the background.</summary>
+    public static Process Start(string[] args, out Task<string> stdout, out Task<string> stderr)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "geodense.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        var process = Process.Start(start)!;
+        stdout = process.StandardOutput.ReadToEndAsync();
+        stderr = process.StandardError.ReadToEndAsync();
+        return process;
     }
 }
