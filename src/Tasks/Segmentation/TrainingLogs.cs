@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GeoDense.Tasks.Training;
 
 namespace GeoDense.Tasks.Segmentation;
 
@@ -12,7 +13,7 @@ public sealed class TrainingLogs
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     readonly string dir;
-    readonly List<(int Iteration, double Value)> loss = [], miou = [];
+    readonly List<(long Iteration, double Value)> loss = [], miou = [];
     double lossSum;
     int lossCount;
 
@@ -61,7 +62,7 @@ public sealed class TrainingLogs
 
     static double? Nan(double v) => double.IsNaN(v) ? null : v;
 
-    void Plot() => PngImage.WriteRgb(Path.Combine(dir, "curves.png"), TrainingPlot.Render(loss, miou), TrainingPlot.Width, TrainingPlot.Height);
+    void Plot() => TrainingCurves.Write(Path.Combine(dir, "curves.png"), loss, "mIoU", miou);
 
     void Keep(string name, string header, long firstIteration, Action<int, string[]> replay)
     {
