@@ -6,13 +6,14 @@ namespace GeoDense.Geo;
 internal readonly record struct LegendEntry(Rgb Colour, string Label);
 
 /// <summary>
-/// Puts a legend (a swatch and a label per row, in dark text on white) to the right of a map. The map is drawn
+/// Puts a legend (a swatch and a label per row, in dark text on light grey) to the right of a map. The map is drawn
 /// unscaled, so its pixels stay the exact palette colours.
 /// </summary>
 internal static class PreviewLegend
 {
     const float TextSize = 15, Row = 24, Swatch = 16, Pad = 12, Gap = 8;
-    static readonly SKColor Ink = new(32, 32, 32), Paper = SKColors.White;
+    // Light grey paper, not white: white classes at the map's edge would otherwise run into the legend unseen.
+    static readonly SKColor Ink = new(32, 32, 32), Paper = new(238, 238, 238);
 
     public static SKImage Beside(SKImage map, IReadOnlyList<LegendEntry> entries)
     {
@@ -28,7 +29,7 @@ internal static class PreviewLegend
         canvas.Clear(Paper);
         canvas.DrawImage(map, 0, 0);
         using var fill = new SKPaint { Style = SKPaintStyle.Fill };
-        // White classes (Potsdam's impervious surface) would vanish on the white paper without an outline.
+        // Light classes (Potsdam's white impervious surface) need an outline to show as a swatch.
         using var outline = new SKPaint { Style = SKPaintStyle.Stroke, Color = Ink, StrokeWidth = 1 };
         using var ink = new SKPaint { Color = Ink, IsAntialias = true };
         float x = map.Width + Pad;
