@@ -18,7 +18,7 @@ public static class PreviewFont
         "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
     ];
 
-    static readonly Lazy<(SKTypeface Typeface, string? File)> Found = new(Find);
+    static readonly Lazy<(SKTypeface Typeface, string? File)> Found = new(() => Find(Families, Files));
 
     /// <summary>The typeface; throws (naming the package to install) when none of the families is on this machine.</summary>
     public static SKTypeface Typeface => Found.Value.Typeface;
@@ -29,14 +29,16 @@ public static class PreviewFont
     /// <summary>The font file when the family was loaded from a file rather than found by the font manager, else null.</summary>
     public static string? FilePath => Found.Value.File;
 
-    static (SKTypeface, string?) Find()
+    internal static (SKTypeface Typeface, string? File) Find(IReadOnlyList<string> families, IReadOnlyList<string> files)
     {
-        foreach (var family in Families)
-            if (SKFontManager.Default.MatchFamily(family) is { } typeface && HasGlyphs(typeface)) return (typeface, null);
-        foreach (var file in Files)
+        foreach (var family in families)
+            if (SKFontManager.Default.MatchFamily(family) is { } typeface
+                && typeface.FamilyName.Equals(family, StringComparison.OrdinalIgnoreCase) && HasGlyphs(typeface))
+                return (typeface, null);
+        foreach (var file in files)
             if (File.Exists(file) && SKTypeface.FromFile(file) is { } typeface && HasGlyphs(typeface)) return (typeface, file);
         throw new InvalidOperationException(
-            $"No font for text in pictures: none of {string.Join(", ", Families)} is installed. Install the Debian package fonts-dejavu-core (./geodense does).");
+            $"No font for text in pictures: none of {string.Join(", ", families)} is installed. Install the Debian package fonts-dejavu-core (./geodense does).");
     }
 
     static bool HasGlyphs(SKTypeface typeface) => typeface.GlyphCount > 0 && typeface.ContainsGlyphs("Aa0");
