@@ -21,8 +21,8 @@ public static class TrainingCurves
         IReadOnlyList<(long Iteration, double Value)> metric)
     {
         // Loss falls and the metric rises, so their legends go in the corners the curves usually leave empty.
-        var lossPlot = Panel("Training loss", "loss", "training loss", loss, LossColour, Alignment.UpperRight);
-        var metricPlot = Panel($"Validation {metricName}", metricName, $"validation {metricName}", metric, MetricColour, Alignment.LowerRight);
+        using var lossPlot = Panel("Training loss", "loss", "training loss", loss, LossColour, Alignment.UpperRight);
+        using var metricPlot = Panel($"Validation {metricName}", metricName, $"validation {metricName}", metric, MetricColour, Alignment.LowerRight);
         using var surface = Surface(Width, Height);
         surface.Canvas.Clear(SKColors.White);
         // Each panel renders on a canvas of its own: ScottPlot clears the whole canvas it is given.
