@@ -64,7 +64,7 @@ public static class DemoCommand
         var metrics = ScoreScene(outputs.Classes, pipeline);
         Console.WriteLine(metrics.ToTable());
         var truth = Path.Combine(folder, "scene_labels.png");
-        WriteTruePreview(truth);
+        WriteTruePreview(truth, pipeline.Model.Classes);
         var rgb = Path.Combine(folder, "scene.png");
         using (var raster = Raster.Open(scene)) PngPreview.WriteRgb(raster, rgb);
 
@@ -116,12 +116,12 @@ public static class DemoCommand
         return matrix.Metrics(pipeline.Model.Classes);
     }
 
-    static void WriteTruePreview(string path)
+    /// <summary>The scene's true labels drawn like the predicted class map (same palette and legend), to compare by eye.</summary>
+    static void WriteTruePreview(string path, IReadOnlyList<string> classNames)
     {
         var (_, _, _, truth) = SyntheticTown.Generate(SceneWidth, SceneHeight, SceneSeed).RenderAll();
-        int n = truth.Length;
-        var rgb = new byte[3 * n];
-        PotsdamPalette.Encode(truth, rgb.AsSpan(0, n), rgb.AsSpan(n, n), rgb.AsSpan(2 * n, n));
-        PngImage.WriteRgb(path, rgb, SceneWidth, SceneHeight);
+        using var labels = Raster.CreateInMemory(new RasterSpec(SceneWidth, SceneHeight, 1, RasterDataType.Byte));
+        labels.Write<byte>(PixelWindow.Full(SceneWidth, SceneHeight), [1], truth);
+        PngPreview.WriteClassMap(labels, path, classNames);
     }
 }

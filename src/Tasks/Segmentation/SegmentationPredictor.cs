@@ -51,18 +51,18 @@ public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationM
         string? polygons = null, preview = null;
         using (var classRaster = Raster.Open(classes))
         {
+            var names = pipeline.Model.Classes.Take(model.NumClasses).ToList();
             var vectorFormat = formats.Contains("gpkg") ? "gpkg" : formats.Contains("geojson") ? "geojson" : null;
             if (vectorFormat is not null)
             {
                 polygons = Path.Combine(outputDir, $"{name}_classes.{vectorFormat}");
-                var names = pipeline.Model.Classes.Take(model.NumClasses).ToList();
                 var features = Polygonizer.Polygonize(classRaster, classNames: names);
                 VectorWriter.Write(polygons, features, classRaster.SpatialReference, layerName: "classes");
             }
             if (formats.Contains("png"))
             {
                 preview = Path.Combine(outputDir, $"{name}_preview.png");
-                PngPreview.WriteClassMap(classRaster, preview, Palettes.Default(model.NumClasses), model.NumClasses);
+                PngPreview.WriteClassMap(classRaster, preview, names);
             }
         }
         return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds);

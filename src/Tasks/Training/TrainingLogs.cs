@@ -83,7 +83,7 @@ public sealed class TrainingLogs<TMetrics> where TMetrics : class, ITrainingMetr
         lossCount = 0;
     }
 
-    void Plot() => TrainingCurvesShim.Write(Path.Combine(dir, "curves.png"), loss, metricName, metric);
+    void Plot() => TrainingCurves.Write(Path.Combine(dir, "curves.png"), loss, metricName, metric);
 
     static long CsvIteration(string line) => long.TryParse(line.Split(',')[0], NumberStyles.Integer, Inv, out var it) ? it : -1;
 

@@ -1,5 +1,4 @@
 using GeoDense.Geo;
-using GeoDense.Tasks.Segmentation;
 
 namespace GeoDense.Tasks.Tests.Classification;
 
@@ -24,7 +23,7 @@ public static class SyntheticScenes
             {
                 var planes = Draw(label, size, random);
                 if (i % 4 == 3) WriteGeoTiff(Path.Combine(dir, $"{name}_{i:D3}.tif"), planes, size);
-                else PngImage.WriteRgb(Path.Combine(dir, $"{name}_{i:D3}.png"), planes, size, size);
+                else PngFile.WriteRgb(Path.Combine(dir, $"{name}_{i:D3}.png"), planes, size, size);
             }
         }
         return root;
