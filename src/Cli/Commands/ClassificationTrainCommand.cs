@@ -1,3 +1,4 @@
+using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Classification;
 
 namespace GeoDense.Cli.Commands;
@@ -7,7 +8,7 @@ public static class ClassificationTrainCommand
 {
     public static int Run(FileInfo pipelineFile, bool resume, DirectoryInfo? workDir, int? threads)
     {
-        var config = PipelineOptions.Load(pipelineFile, "classification");
+        var config = PipelineOptions.Load<ClassificationPipeline>(pipelineFile);
         PipelineOptions.Device(config, threads);
         var options = ClassificationTrainingOptions.FromPipeline(config, pipelineFile.FullName);
         if (workDir is not null) options = options with { WorkDir = workDir.FullName };

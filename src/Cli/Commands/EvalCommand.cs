@@ -28,11 +28,11 @@ public static class EvalCommand
 
     static int EvalSegmentation(FileInfo pipelineFile, FileInfo weights, DirectoryInfo data, FileInfo? output, int? threads)
     {
-        var config = PipelineOptions.Load(pipelineFile, "segmentation");
+        var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
         var device = PipelineOptions.Device(config, threads);
         // the validation split when the pipeline names one, on the given root
-        var split = config.Train?.Val ?? config.Train?.Data ?? new DataConfig();
-        var dataConfig = new DataConfig { Format = split.Format, Root = data.FullName, NoBoundary = split.NoBoundary, Tiles = split.Tiles };
+        var split = config.Train?.Val ?? config.Train?.Data ?? new DataSection();
+        var dataConfig = new DataSection { Format = split.Format, Root = data.FullName, NoBoundary = split.NoBoundary, Tiles = split.Tiles };
         var rasters = SegmentationData.Find(dataConfig);
         using var model = SegmentationModels.Create(config);
         SegmentationWeights.Load(model, weights.FullName);

@@ -1,3 +1,4 @@
+using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
 using GeoDense.Torch;
 using GeoDense.Torch.Checkpoints;
@@ -13,7 +14,7 @@ public static class PipelineModelForward
 {
     public static int Run(FileInfo pipelineFile, FileInfo weights, FileInfo inputFile, FileInfo outputFile, int? threads)
     {
-        var config = PipelineOptions.Load(pipelineFile, "segmentation");
+        var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
         var device = PipelineOptions.Device(config, threads);
         using var model = SegmentationModels.Create(config);
         SegmentationWeights.Load(model, weights.FullName);

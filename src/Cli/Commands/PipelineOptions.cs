@@ -13,16 +13,11 @@ public static class PipelineOptions
 
     public static Option<int?> Threads() => new("--threads") { Description = "CPU threads for the model (default: all cores)." };
 
-    public static PipelineConfig Load(FileInfo file, string expectedTask)
-    {
-        var config = PipelineFile.Load(file.FullName);
-        if (config.Task != expectedTask)
-            throw new UserInputException($"{file}: pipeline task is '{config.Task}', this command needs '{expectedTask}'");
-        return config;
-    }
+    /// <summary>The pipeline file, which must be of the task <typeparamref name="T"/> the command runs.</summary>
+    public static T Load<T>(FileInfo file) where T : GeoDense.Tasks.Pipelines.Pipeline => PipelineFile.Load<T>(file.FullName);
 
     /// <summary>The pipeline's `device` (auto picks CUDA when this libtorch has it) with the thread count applied.</summary>
-    public static Device Device(PipelineConfig config, int? threads)
+    public static Device Device(GeoDense.Tasks.Pipelines.Pipeline config, int? threads)
     {
         if (threads is { } n) TorchRuntime.SetNumThreads(n);
         return config.Device switch

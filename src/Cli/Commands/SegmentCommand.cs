@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
 
 namespace GeoDense.Cli.Commands;
@@ -16,7 +17,7 @@ public static class SegmentCommand
         var command = new Command("segment", "Segment GeoTIFF mosaics with a segmentation pipeline.") { pipeline, weights, inputs, output, threads };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var config = PipelineOptions.Load(parse.GetValue(pipeline)!, "segmentation");
+            var config = PipelineOptions.Load<SegmentationPipeline>(parse.GetValue(pipeline)!);
             var device = PipelineOptions.Device(config, parse.GetValue(threads));
             var files = ExpandInputs(parse.GetValue(inputs)!);
             using var model = SegmentationModels.Create(config);
@@ -31,7 +32,7 @@ public static class SegmentCommand
                 var bar = new PipelineProgress(Path.GetFileName(file), "tiles");
                 var result = predictor.Predict(file, parse.GetValue(output)!.FullName, p => bar.Report(p.Done, p.Total, p.TilesPerSecond));
                 Console.WriteLine($"{file}: {result.Tiles} tiles in {result.Seconds:F1} s -> {result.Classes}");
-                foreach (var extra in new[] { result.Probabilities, result.Polygons, result.Preview })
+                foreach (var extra in new[] { result.Probabilities, result.Preview }.Concat(result.Polygons))
                     if (extra is not null) Console.WriteLine($"  {extra}");
             }
             return 0;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
 
 namespace GeoDense.Cli.Commands;
@@ -25,7 +26,7 @@ public static class TrainCommand
 
     static int TrainSegmentation(FileInfo pipelineFile, bool resume, DirectoryInfo? workDir, int? threads)
     {
-        var config = PipelineOptions.Load(pipelineFile, "segmentation");
+        var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
         var device = PipelineOptions.Device(config, threads);
         var dir = workDir?.FullName ?? config.Train?.WorkDir ?? throw new UserInputException($"{pipelineFile}: no `train` section");
         var bar = new PipelineProgress("train", "it");

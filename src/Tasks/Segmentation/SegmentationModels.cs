@@ -7,7 +7,7 @@ namespace GeoDense.Tasks.Segmentation;
 /// <summary>Builds the segmentation model a pipeline describes (typed configs, no registry).</summary>
 public static class SegmentationModels
 {
-    public static SegmentationModel Create(PipelineConfig pipeline)
+    public static SegmentationModel Create(SegmentationPipeline pipeline)
     {
         var m = pipeline.Model;
         if (m.Head != "upernet") throw new SegmentationInputException($"model.head '{m.Head}' is not a segmentation head; use upernet");

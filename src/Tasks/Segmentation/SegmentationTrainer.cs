@@ -21,10 +21,10 @@ public sealed record TrainResult(string Weights, SegmentationMetrics? Validation
 /// every N iterations (model + optimizer state), sliding-window validation, `log.csv`, `val.csv`,
 /// `metrics.json` and `curves.png` in the work directory.
 /// </summary>
-public sealed class SegmentationTrainer(PipelineConfig pipeline, string workDir, Device device, Action<TrainProgress>? progress = null,
+public sealed class SegmentationTrainer(SegmentationPipeline pipeline, string workDir, Device device, Action<TrainProgress>? progress = null,
     TextWriter? log = null)
 {
-    readonly TrainConfig train = pipeline.Train ?? throw new SegmentationInputException("the pipeline has no `train` section");
+    readonly SegmentationTrainSection train = pipeline.Train ?? throw new SegmentationInputException("the pipeline has no `train` section");
     readonly TextWriter log = log ?? TextWriter.Null;
 
     public TrainResult Run(bool resume)
@@ -87,7 +87,7 @@ public sealed class SegmentationTrainer(PipelineConfig pipeline, string workDir,
         return new TrainResult(final, lastMetrics, train.Iterations);
     }
 
-    static ILearningRateSchedule Schedule(TrainConfig t)
+    static ILearningRateSchedule Schedule(TrainSection t)
     {
         var s = t.Schedule;
         var warmup = s.WarmupIters > 0 ? new LinearWarmup(s.WarmupIters, s.WarmupRatio) : null;

@@ -18,7 +18,7 @@ public sealed class TrainingCheckpoints(string workDir)
 {
     readonly string dir = Path.Combine(workDir, "checkpoints");
 
-    public void Save(long iteration, SegmentationModel model, Optimizer optimizer, PipelineConfig pipeline)
+    public void Save(long iteration, SegmentationModel model, Optimizer optimizer, SegmentationPipeline pipeline)
     {
         Directory.CreateDirectory(dir);
         var stem = Path.Combine(dir, $"iter_{iteration + 1:D6}");
@@ -59,7 +59,7 @@ public sealed class TrainingCheckpoints(string workDir)
 /// <summary>The pipeline's optimizer (AdamW as in the reference config) over every parameter of the model.</summary>
 public static class TrainingOptimizer
 {
-    public static Optimizer Create(SegmentationModel model, OptimizerConfig config)
+    public static Optimizer Create(SegmentationModel model, OptimizerSection config)
     {
         if (config.Type != "adamw") throw new SegmentationInputException($"optimizer '{config.Type}' is not supported; use adamw");
         var betas = config.Betas.Count == 2 ? config.Betas : [0.9, 0.999];
