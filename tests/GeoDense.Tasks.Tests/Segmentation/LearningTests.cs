@@ -77,6 +77,7 @@ public class ResumeTests
             var yaml = LearningTests.Yaml(Path.Combine(root, "data"), Path.Combine(root, "run"), iterations: 6)
                 .Replace("tiles: [1_1, 1_2]", "tiles: [1_1]").Replace("batch_size: 8", "batch_size: 2")
                 .Replace("crop_size: 128", "crop_size: 64").Replace("checkpoint_every: 1000000", "checkpoint_every: 2")
+                .Replace("warmup_iters: 30", "warmup_iters: 2")   // warmup must end within the 6-iteration run
                 .Replace("  val: { format: potsdam, root: " + Path.Combine(root, "data") + ", no_boundary: true, tiles: [9_9] }\n", "");
             var pipeline = PipelineFile.Parse<SegmentationPipeline>(yaml);
             Assert.Null(pipeline.Train!.Val);
