@@ -31,7 +31,7 @@ public static class EvalCommand
         var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
         var device = PipelineOptions.Device(config, threads);
         // the validation split when the pipeline names one, on the given root
-        var split = config.Train?.Val ?? config.Train?.Data ?? new DataSection();
+        var split = config.Train?.Val ?? config.Train?.Data ?? new DataSection { Format = "potsdam", Root = data.FullName };
         var dataConfig = new DataSection { Format = split.Format, Root = data.FullName, NoBoundary = split.NoBoundary, Tiles = split.Tiles };
         var rasters = SegmentationData.Find(dataConfig);
         using var model = SegmentationModels.Create(config);

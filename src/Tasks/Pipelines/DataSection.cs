@@ -4,8 +4,8 @@ namespace GeoDense.Tasks.Pipelines;
 public sealed record DataSection
 {
     /// <summary>potsdam | geotiff-pairs (segmentation), folder (classification), dota (detection), cdd (change).</summary>
-    public string Format { get; init; } = "potsdam";
-    public string Root { get; init; } = "";
+    public required string Format { get; init; }
+    public required string Root { get; init; }
     /// <summary>Potsdam: use the eroded "noBoundary" labels (boundaries ignored).</summary>
     public bool NoBoundary { get; init; }
     /// <summary>Potsdam tile ids (e.g. 2_10) for this split; empty means every tile found.</summary>

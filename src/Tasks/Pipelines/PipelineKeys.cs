@@ -16,7 +16,8 @@ internal sealed record PipelineKey(string Name, PropertyInfo Property)
 /// <summary>
 /// The keys of a section record, taken from its properties so that the reader, the writer and the "expected one of"
 /// lists can never disagree with the records. Properties without a public setter (computed ones, `Source`) are not keys.
-/// Order: the record's own properties before its base's, each in declaration order.
+/// Order: declaration order, inherited keys first — except in the task records, whose own `model` and `train` come
+/// before the shared sections, as SPEC §6 writes a pipeline.
 /// </summary>
 internal static class PipelineKeys
 {
@@ -29,7 +30,8 @@ internal static class PipelineKeys
             if (Cache.TryGetValue(type, out var keys)) return keys;
             keys = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.SetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0)
-                .OrderBy(p => Depth(p.DeclaringType!) * -1).ThenBy(p => p.MetadataToken)
+                .OrderBy(p => typeof(Pipeline).IsAssignableFrom(type) ? -Depth(p.DeclaringType!) : Depth(p.DeclaringType!))
+                .ThenBy(p => p.MetadataToken)
                 .Select(p => new PipelineKey(SnakeCase(p.Name), p))
                 .ToList();
             return Cache[type] = keys;

@@ -80,7 +80,7 @@ public class StrictPipelineYamlTests
     public void Train_section_needs_its_data()
     {
         var yaml = PipelineYaml.Segmentation.With("  data: { format: potsdam, root: data/potsdam }\n", "");
-        Assert.Matches(@"^p\.yaml:[0-9]+:[0-9]+: missing key 'data' in train$", Error(yaml).Message);
+        Assert.Matches(@"^p\.yaml:[0-9]+:[0-9]+: missing key 'data' in train \(with format, root\)$", Error(yaml).Message);
     }
 
     [Fact]
