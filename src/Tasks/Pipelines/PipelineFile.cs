@@ -61,17 +61,8 @@ public static class PipelineFile
     public static string Serialize(Pipeline pipeline) => PipelineWriter.Write(pipeline);
 
     static T Expect<T>(Pipeline pipeline) where T : Pipeline => pipeline as T
-        ?? throw new PipelineInputException($"{pipeline.Source}: pipeline task is '{pipeline.Task}', this command needs '{TaskOf(typeof(T))}'");
+        ?? throw new PipelineInputException($"{pipeline.Source}: pipeline task is '{pipeline.Task}', this command needs '{Create<T>().Task}'");
 
     // The reader sets the required sections; a record made here only holds the defaults until then.
     static T Create<T>() where T : Pipeline => (T)Activator.CreateInstance(typeof(T))!;
-
-    static string TaskOf(Type type) => type switch
-    {
-        _ when type == typeof(SegmentationPipeline) => "segmentation",
-        _ when type == typeof(DetectionPipeline) => "detection",
-        _ when type == typeof(ChangePipeline) => "change",
-        _ when type == typeof(ClassificationPipeline) => "classification",
-        _ => type.Name,
-    };
 }
