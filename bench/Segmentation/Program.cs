@@ -14,8 +14,8 @@ string Arg(string name, string fallback) => Array.IndexOf(args, name) is var i a
 int size = int.Parse(Arg("--size", "3072"), CultureInfo.InvariantCulture);
 int height = int.Parse(Arg("--height", size.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);   // default square
 var dir = Directory.CreateDirectory(Arg("--dir", "/tmp/gd-seg-bench")).FullName;
-var pipeline = PipelineFile.Load(Arg("--pipeline", "pipelines/demo-segmentation.yaml"));
-pipeline = pipeline with { Output = new OutputConfig { Formats = [args.Contains("--geotiff") ? "geotiff" : "cog"] } };
+var pipeline = PipelineFile.Load<SegmentationPipeline>(Arg("--pipeline", "pipelines/demo-segmentation.yaml"));
+pipeline = pipeline with { Output = new OutputSection { Formats = [args.Contains("--geotiff") ? "geotiff" : "cog"] } };
 var weights = Arg("--weights", "");
 int nodataColumns = size / 16;
 

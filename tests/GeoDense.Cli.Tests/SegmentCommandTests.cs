@@ -17,7 +17,7 @@ public sealed class SegmentationFiles : IDisposable
 
     public SegmentationFiles()
     {
-        using var model = SegmentationModels.Create(PipelineFile.Load(Pipeline));
+        using var model = SegmentationModels.Create(PipelineFile.Load<SegmentationPipeline>(Pipeline));
         TensorCheckpoints.SaveSafetensors(Weights, model.StateDict());
     }
 

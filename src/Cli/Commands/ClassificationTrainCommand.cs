@@ -1,3 +1,4 @@
+using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Classification;
 using GeoDense.Tasks.Inference;
 
@@ -8,7 +9,7 @@ public static class ClassificationTrainCommand
 {
     public static int Run(FileInfo pipelineFile, bool resume, string? workDir, int? threads)
     {
-        var config = PipelineOptions.Load(pipelineFile, "classification");
+        var config = PipelineOptions.Load<ClassificationPipeline>(pipelineFile);
         var options = ClassificationTrainingOptions.FromPipeline(config, pipelineFile.FullName);
         options = options with { WorkDir = OutputFolder.Prepare(workDir ?? options.WorkDir) };
         ComputeDevice.Resolve(config.Device, threads);

@@ -69,17 +69,17 @@ public static class DemoCommand
         using (var raster = Raster.Open(scene)) PngPreview.WriteRgb(raster, rgb);
 
         Console.WriteLine();
-        foreach (var file in new[] { scene, rgb, truth, outputs.Classes, outputs.Polygons, outputs.Preview, Path.Combine(train.WorkDir, "curves.png"), weights })
+        foreach (var file in new[] { scene, rgb, truth, outputs.Classes }.Concat(outputs.Polygons).Concat([outputs.Preview, Path.Combine(train.WorkDir, "curves.png"), weights]))
             if (file is not null) Console.WriteLine($"  {Path.GetRelativePath(Environment.CurrentDirectory, file)}");
         Console.WriteLine($"demo finished in {clock.Elapsed.TotalSeconds:F0} s");
         return 0;
     }
 
     /// <summary>pipelines/demo-segmentation.yaml (found next to the build or the working directory) with paths under the demo folder.</summary>
-    static PipelineConfig DemoPipeline(string data, string workDir)
+    static SegmentationPipeline DemoPipeline(string data, string workDir)
     {
         var file = FindPipeline("demo-segmentation.yaml");
-        var config = PipelineFile.Load(file);
+        var config = PipelineFile.Load<SegmentationPipeline>(file);
         var train = config.Train ?? throw new UserInputException($"{file}: the demo pipeline needs a train section");
         return config with
         {
@@ -100,7 +100,7 @@ public static class DemoCommand
         throw new UserInputException($"pipelines/{name} not found above {Environment.CurrentDirectory}; run the demo from the repository");
     }
 
-    static SegmentationMetrics ScoreScene(string classPath, PipelineConfig pipeline)
+    static SegmentationMetrics ScoreScene(string classPath, SegmentationPipeline pipeline)
     {
         var (_, _, _, truth) = SyntheticTown.Generate(SceneWidth, SceneHeight, SceneSeed).RenderAll();
         using var classes = Raster.Open(classPath);

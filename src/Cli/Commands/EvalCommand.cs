@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using GeoDense.Tasks.Inference;
+using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
 
 namespace GeoDense.Cli.Commands;
@@ -28,7 +29,7 @@ public static class EvalCommand
 
     static int EvalSegmentation(FileInfo pipelineFile, FileInfo weights, string data, string? output, int? threads)
     {
-        var config = PipelineOptions.Load(pipelineFile, "segmentation");
+        var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
         var path = OutputFolder.PrepareFile(output ?? weights.FullName + ".eval.json");
         var device = ComputeDevice.Resolve(config.Device, threads);
         PipelineProgress? bar = null;

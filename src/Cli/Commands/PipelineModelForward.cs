@@ -1,4 +1,5 @@
 using GeoDense.Tasks.Inference;
+using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
 using GeoDense.Torch;
 using GeoDense.Torch.Checkpoints;
@@ -14,7 +15,7 @@ public static class PipelineModelForward
 {
     public static int Run(FileInfo pipelineFile, FileInfo weights, FileInfo inputFile, FileInfo outputFile, int? threads)
     {
-        var config = PipelineOptions.Load(pipelineFile, "segmentation");
+        var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
         var output = OutputFolder.PrepareFile(outputFile.FullName);
         var device = ComputeDevice.Resolve(config.Device, threads);
         using var session = SegmentationModels.Load(config, pipelineFile.FullName, weights.FullName, device);

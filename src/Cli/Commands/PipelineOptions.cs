@@ -12,12 +12,7 @@ public static class PipelineOptions
 
     public static Option<int?> Threads() => new("--threads") { Description = "CPU threads for the model (default: all cores)." };
 
-    public static PipelineConfig Load(FileInfo file, string expectedTask)
-    {
-        var config = PipelineFile.Load(file.FullName);
-        if (config.Task != expectedTask)
-            throw new UserInputException($"{file}: pipeline task is '{config.Task}', this command needs '{expectedTask}'");
-        return config;
-    }
+    /// <summary>The pipeline file, which must be of the task <typeparamref name="T"/> the command runs.</summary>
+    public static T Load<T>(FileInfo file) where T : GeoDense.Tasks.Pipelines.Pipeline => PipelineFile.Load<T>(file.FullName);
 
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GeoDense.Tasks.Inference;
+using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
 
 namespace GeoDense.Cli.Commands;
@@ -22,7 +23,7 @@ public static class SegmentCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var pipelineFile = parse.GetValue(pipeline)!;
-            var config = PipelineOptions.Load(pipelineFile, "segmentation");
+            var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
             // everything the user typed is checked before the model loads
             var files = InputList.Expand(parse.GetValue(inputs)!);
             var folder = OutputFolder.Prepare(parse.GetValue(output)!);
@@ -40,7 +41,7 @@ public static class SegmentCommand
                 var result = predictor.Predict(file.Path, folder, p => bar.Report(p.Done, p.Total, p.TilesPerSecond), CliErrors.Cancellation, file.OutputStem);
                 finished++;
                 Console.WriteLine($"{file.Path}: {result.Tiles} tiles in {result.Seconds:F1} s -> {result.Classes}");
-                foreach (var extra in new[] { result.Probabilities, result.Polygons, result.Preview })
+                foreach (var extra in result.Polygons.Prepend(result.Probabilities).Append(result.Preview))
                     if (extra is not null) Console.WriteLine($"  {extra}");
             }
             return 0;

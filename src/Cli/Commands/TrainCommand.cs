@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GeoDense.Tasks.Inference;
+using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
 using GeoDense.Tasks.Training;
 
@@ -27,7 +28,7 @@ public static class TrainCommand
 
     static int TrainSegmentation(FileInfo pipelineFile, bool resume, string? workDir, int? threads)
     {
-        var config = PipelineOptions.Load(pipelineFile, "segmentation");
+        var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
         var dir = OutputFolder.Prepare(workDir ?? config.Train?.WorkDir ?? throw new UserInputException($"{pipelineFile}: no `train` section"));
         var device = ComputeDevice.Resolve(config.Device, threads);
         var result = new SegmentationTrainer(config, dir, device, Report(new PipelineProgress("train", "it")), Console.Error)

@@ -38,12 +38,10 @@ public sealed record ClassificationTrainingOptions
 
     /// <summary>Reads a `task: classification` pipeline (SPEC §6): model.backbone/classes, input bands/mean/std,
     /// train.data (format folder) and train.val, train.augment.crop_size as the image size, optimizer, schedule.</summary>
-    public static ClassificationTrainingOptions FromPipeline(PipelineConfig pipeline, string source)
+    public static ClassificationTrainingOptions FromPipeline(ClassificationPipeline pipeline, string source)
     {
-        if (pipeline.Task != "classification")
-            throw new ClassificationInputException($"{source}: task is '{pipeline.Task}', expected classification");
         var train = pipeline.Train ?? throw new ClassificationInputException($"{source}: no `train` section");
-        foreach (var (name, data) in new[] { ("train.data", (DataConfig?)train.Data), ("train.val", train.Val) })
+        foreach (var (name, data) in new[] { ("train.data", (DataSection?)train.Data), ("train.val", train.Val) })
             if (data is not null && data.Format != "folder")
                 throw new ClassificationInputException($"{source}: {name}.format is '{data.Format}'; classification reads `folder` data (one sub-folder per class)");
         var backbone = LeMeViTConfig.TryFromArch(pipeline.Model.Backbone)
@@ -84,5 +82,5 @@ public sealed record ClassificationTrainingOptions
 
 internal static class PipelineExtensions
 {
-    public static string Optimizer(this PipelineConfig pipeline) => pipeline.Train!.Optimizer.Type.ToLowerInvariant();
+    public static string Optimizer(this ClassificationPipeline pipeline) => pipeline.Train!.Optimizer.Type.ToLowerInvariant();
 }

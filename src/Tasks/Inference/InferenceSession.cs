@@ -6,10 +6,10 @@ using GeoDense.Torch.NN;
 namespace GeoDense.Tasks.Inference;
 
 /// <summary>How a task builds and describes its model, for <see cref="InferenceSession{TModel}.Load"/>.</summary>
-public interface IModelFactory<TModel> where TModel : Module
+public interface IModelFactory<TModel, in TPipeline> where TModel : Module where TPipeline : Pipeline
 {
-    TModel Create(PipelineConfig pipeline);
-    ModelSignature Signature(PipelineConfig pipeline);
+    TModel Create(TPipeline pipeline);
+    ModelSignature Signature(TPipeline pipeline);
 }
 
 /// <summary>
@@ -32,7 +32,8 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
     InferenceSession(TModel model, Device device, InputProfile? trainedOn, IReadOnlyList<string> warnings) =>
         (Model, Device, TrainedOn, Warnings) = (model, device, trainedOn, warnings);
 
-    public static InferenceSession<TModel> Load(PipelineConfig pipeline, string pipelineSource, string weights, Device device, IModelFactory<TModel> factory)
+    public static InferenceSession<TModel> Load<TPipeline>(TPipeline pipeline, string pipelineSource, string weights, Device device,
+        IModelFactory<TModel, TPipeline> factory) where TPipeline : Pipeline
     {
         if (Directory.Exists(weights)) throw new PipelineInputException($"{weights}: is a folder; --weights needs a weights file (.safetensors or .pth)");
         if (!File.Exists(weights)) throw new PipelineInputException($"{weights}: weights file not found");
@@ -41,7 +42,7 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
         InputProfile? profile = null;
         if (metadata.TryGetValue(PipelineKey, out var trainedYaml))
         {
-            var trained = PipelineFile.Parse(trainedYaml, $"{weights} (embedded pipeline)");
+            var trained = PipelineFile.Parse<TPipeline>(trainedYaml, $"{weights} (embedded pipeline)");
             var have = factory.Signature(trained);
             var want = factory.Signature(pipeline);
             var conflicts = have.Conflicts(want);

@@ -1,75 +1,68 @@
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace GeoDense.Tasks.Pipelines;
 
-/// <summary>A pipeline file that cannot be used; the message names the file, the place and the fix.</summary>
-public sealed class PipelineInputException(string message, Exception? inner = null) : Exception(message, inner);
-
+/// <summary>Reads and writes pipeline files (SPEC §6) strictly: see <see cref="PipelineReader"/> and the section records' checks.</summary>
 public static class PipelineFile
 {
-    static readonly IDeserializer Reader = new DeserializerBuilder()
-        .WithNamingConvention(UnderscoredNamingConvention.Instance)
-        .Build();
+    public static IReadOnlyList<string> Tasks { get; } = ["segmentation", "detection", "change", "classification"];
 
-    static readonly ISerializer Writer = new SerializerBuilder()
-        .WithNamingConvention(UnderscoredNamingConvention.Instance)
-        .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull)
-        .Build();
-
-    public static PipelineConfig Load(string path)
+    /// <summary>The pipeline in <paramref name="path"/>, as the record of its `task`.</summary>
+    public static Pipeline Load(string path)
     {
         if (!File.Exists(path)) throw new PipelineInputException($"{path}: pipeline file not found");
-        var config = Parse(File.ReadAllText(path), path);
-        return config;
+        return Parse(File.ReadAllText(path), path);
     }
 
-    public static PipelineConfig Parse(string yaml, string source = "<pipeline>")
+    /// <summary>The pipeline in <paramref name="path"/>, which must be of the task a command needs.</summary>
+    public static T Load<T>(string path) where T : Pipeline => Expect<T>(Load(path));
+
+    public static Pipeline Parse(string yaml, string source = "<pipeline>")
     {
-        PipelineConfig? config;
-        try { config = Reader.Deserialize<PipelineConfig>(yaml); }
+        YamlNode? root;
+        try { root = YamlTree.Read(yaml); }
         catch (YamlException e)
         {
-            var detail = e.InnerException?.Message ?? e.Message;
+            var detail = e.InnerException is YamlException inner ? inner.Message : e.Message;
             // YamlDotNet names the position, not the key: quote the line so the user sees which key is wrong.
             var lines = yaml.Split('\n');
             var line = e.Start.Line >= 1 && e.Start.Line <= lines.Length ? lines[e.Start.Line - 1].Trim() : "";
             var where = line.Length > 0 ? $" (at '{line}')" : "";
             throw new PipelineInputException($"{source}:{e.Start.Line}:{e.Start.Column}: {detail}{where}", e);
         }
-        if (config is null) throw new PipelineInputException($"{source}: the pipeline file is empty");
-        Validate(config, source);
-        return config;
+        if (root is null or YamlScalar { IsNull: true }) throw new PipelineInputException($"{source}: the pipeline file is empty");
+        if (root is not YamlMapping mapping)
+            throw new PipelineInputException($"{source}:{root.Start.Line}:{root.Start.Column}: a pipeline file is a set of sections (task, model, input, ...)");
+
+        var problems = new PipelineProblems(source, yaml);
+        var task = mapping.Entries.FirstOrDefault(e => e.Key.Value == "task");
+        if (task.Key is null)
+            throw new PipelineInputException($"{source}: missing key 'task' ({string.Join(" | ", Tasks)})");
+        Pipeline pipeline = (task.Value as YamlScalar)?.Value switch
+        {
+            "segmentation" => Create<SegmentationPipeline>(),
+            "detection" => Create<DetectionPipeline>(),
+            "change" => Create<ChangePipeline>(),
+            "classification" => Create<ClassificationPipeline>(),
+            var other => throw new PipelineInputException(
+                $"{source}:{task.Value.Start.Line}:{task.Value.Start.Column}: task is '{other}'; expected one of {string.Join(", ", Tasks)}"),
+        };
+        new PipelineReader(problems).Fill(pipeline, mapping, "", "task");
+        problems.ThrowIfAny();
+        pipeline.Check(problems);
+        problems.ThrowIfAny();
+        return pipeline with { Source = source };
     }
 
-    public static string Serialize(PipelineConfig config) => Writer.Serialize(config);
+    /// <summary>Pipeline text that must be of the task <typeparamref name="T"/>.</summary>
+    public static T Parse<T>(string yaml, string source = "<pipeline>") where T : Pipeline => Expect<T>(Parse(yaml, source));
 
-    static void Validate(PipelineConfig c, string source)
-    {
-        void Require(bool ok, string message) { if (!ok) throw new PipelineInputException($"{source}: {message}"); }
-        Require(c.Task.Length > 0, "`task` is missing (segmentation | detection | change | classification)");
-        Require(c.Input.Bands.Count > 0, "`input.bands` is empty");
-        Require(c.Input.Mean.Count == c.Input.Bands.Count && c.Input.Std.Count == c.Input.Bands.Count,
-            $"`input.mean` and `input.std` need one value per band ({c.Input.Bands.Count} bands)");
-        Require(c.Input.Std.All(s => s > 0), "`input.std` values must be positive");
-        Require(c.Tiling.Size > 0 && c.Tiling.Stride > 0 && c.Tiling.Stride <= c.Tiling.Size,
-            "`tiling` needs 0 < stride <= size");
-        Require(c.Tiling.Blend is "cosine" or "linear" or "average" or "crop", $"`tiling.blend` is '{c.Tiling.Blend}'; use cosine, linear, average or crop");
-        Require(c.Tiling.BatchSize > 0, "`tiling.batch_size` must be positive");
-        if (c.Task == "segmentation")
-        {
-            Require(c.Model.Classes.Count > 0, "`model.classes` is empty");
-            Require(c.Model.IgnoreIndex >= c.Model.Classes.Count - 1 && c.Model.IgnoreIndex <= 255,
-                "`model.ignore_index` must be the last class (it is then not predicted) or a value past the classes, at most 255");
-        }
-        if (c.Train is { } t)
-        {
-            Require(t.Iterations > 0 && t.BatchSize > 0, "`train.iterations` and `train.batch_size` must be positive");
-            Require(t.Optimizer.Type == "adamw", $"`train.optimizer.type` '{t.Optimizer.Type}' is not supported; use adamw");
-            Require(t.Schedule.Type is "poly" or "cosine", $"`train.schedule.type` '{t.Schedule.Type}' is not supported; use poly or cosine");
-            Require(t.Augment.RatioRange.Count == 2 && t.Augment.RatioRange[0] > 0 && t.Augment.RatioRange[0] <= t.Augment.RatioRange[1],
-                "`train.augment.ratio_range` needs two values lo <= hi");
-        }
-    }
+    /// <summary>YAML that <see cref="Parse"/> reads back into an equal pipeline (weights metadata carry it).</summary>
+    public static string Serialize(Pipeline pipeline) => PipelineWriter.Write(pipeline);
+
+    static T Expect<T>(Pipeline pipeline) where T : Pipeline => pipeline as T
+        ?? throw new PipelineInputException($"{pipeline.Source}: pipeline task is '{pipeline.Task}', this command needs '{Create<T>().Task}'");
+
+    // The reader sets the required sections; a record made here only holds the defaults until then.
+    static T Create<T>() where T : Pipeline => (T)Activator.CreateInstance(typeof(T))!;
 }

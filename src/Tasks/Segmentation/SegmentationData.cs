@@ -9,7 +9,7 @@ namespace GeoDense.Tasks.Segmentation;
 /// </summary>
 public static class SegmentationData
 {
-    public static IReadOnlyList<LabelledRaster> Find(DataConfig data) => data.Format switch
+    public static IReadOnlyList<LabelledRaster> Find(DataSection data) => data.Format switch
     {
         "potsdam" => PotsdamTiles.Find(data.Root, data.NoBoundary, data.Tiles)
             .Select(t => new LabelledRaster(t.Image, t.Label, LabelCoding.PotsdamRgb)).ToList(),

@@ -54,18 +54,18 @@ public sealed class SegmentationEvaluator(SegmentationModel model, TileInference
     /// `geodense eval segmentation`: the pipeline's validation split (or its training data format) on
     /// <paramref name="dataRoot"/>, scored with the given weights.
     /// </summary>
-    public static SegmentationMetrics EvaluateWeights(Pipelines.PipelineConfig pipeline, string pipelineSource, string weights, string dataRoot,
+    public static SegmentationMetrics EvaluateWeights(Pipelines.SegmentationPipeline pipeline, string pipelineSource, string weights, string dataRoot,
         Device device, Action<InferenceProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(dataRoot)) throw new SegmentationInputException($"{dataRoot}: data folder not found");
-        var split = pipeline.Train?.Val ?? pipeline.Train?.Data ?? new Pipelines.DataConfig();
+        var split = pipeline.Train?.Val ?? pipeline.Train?.Data ?? new Pipelines.DataSection { Format = "potsdam", Root = dataRoot };
         var rasters = SegmentationData.Find(split with { Root = dataRoot });
         using var session = SegmentationModels.Load(pipeline, pipelineSource, weights, device);
         return For(pipeline, session.Model, device).Evaluate(rasters, progress, cancellationToken).Metrics(pipeline.Model.Classes);
     }
 
     /// <summary>The evaluator a segmentation pipeline describes (its tiling, bands and ignore index).</summary>
-    public static SegmentationEvaluator For(Pipelines.PipelineConfig pipeline, SegmentationModel model, Device device) =>
+    public static SegmentationEvaluator For(Pipelines.SegmentationPipeline pipeline, SegmentationModel model, Device device) =>
         new(model, new TileInference(model, [.. pipeline.Input.Mean], [.. pipeline.Input.Std], device), pipeline.Tiling.Size,
             pipeline.Tiling.Stride, pipeline.Tiling.BatchSize, [.. pipeline.Input.Bands], (byte)pipeline.Model.IgnoreIndex);
 }

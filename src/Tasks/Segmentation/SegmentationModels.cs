@@ -7,14 +7,14 @@ using GeoDense.Torch;
 namespace GeoDense.Tasks.Segmentation;
 
 /// <summary>Builds the segmentation model a pipeline describes (typed configs, no registry).</summary>
-public sealed class SegmentationModels : IModelFactory<SegmentationModel>
+public sealed class SegmentationModels : IModelFactory<SegmentationModel, SegmentationPipeline>
 {
     public static SegmentationModels Factory { get; } = new();
 
-    SegmentationModel IModelFactory<SegmentationModel>.Create(PipelineConfig pipeline) => Create(pipeline);
+    SegmentationModel IModelFactory<SegmentationModel, SegmentationPipeline>.Create(SegmentationPipeline pipeline) => Create(pipeline);
 
     /// <summary>"lemevit-nano + upernet(64, aux 32)", classes, bands and normalisation: what weights are compared by.</summary>
-    public ModelSignature Signature(PipelineConfig pipeline)
+    public ModelSignature Signature(SegmentationPipeline pipeline)
     {
         var m = pipeline.Model;
         var head = m.AuxChannels > 0 ? $"{m.Head}({m.Channels}, aux {m.AuxChannels})" : $"{m.Head}({m.Channels})";
@@ -22,10 +22,10 @@ public sealed class SegmentationModels : IModelFactory<SegmentationModel>
     }
 
     /// <summary>Pipeline + weights -> model on its device in eval mode (see <see cref="InferenceSession{TModel}"/>).</summary>
-    public static InferenceSession<SegmentationModel> Load(PipelineConfig pipeline, string pipelineSource, string weights, Device device) =>
+    public static InferenceSession<SegmentationModel> Load(SegmentationPipeline pipeline, string pipelineSource, string weights, Device device) =>
         InferenceSession<SegmentationModel>.Load(pipeline, pipelineSource, weights, device, Factory);
 
-    public static SegmentationModel Create(PipelineConfig pipeline)
+    public static SegmentationModel Create(SegmentationPipeline pipeline)
     {
         var m = pipeline.Model;
         if (m.Head != "upernet") throw new SegmentationInputException($"model.head '{m.Head}' is not a segmentation head; use upernet");

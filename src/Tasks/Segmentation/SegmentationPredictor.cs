@@ -8,7 +8,8 @@ using GeoDense.Torch;
 namespace GeoDense.Tasks.Segmentation;
 
 /// <summary>Files written for one input mosaic.</summary>
-public sealed record PredictOutputs(string Classes, string? Probabilities, string? Polygons, string? Preview, int Tiles, double Seconds);
+/// <param name="Polygons">One file per requested vector format (GeoJSON, GeoPackage, Shapefile), in that order.</param>
+public sealed record PredictOutputs(string Classes, string? Probabilities, IReadOnlyList<string> Polygons, string? Preview, int Tiles, double Seconds);
 
 /// <summary>
 /// Segments mosaics of any size: the Geo tiler reads window batches ahead on its own thread, the model runs
@@ -16,9 +17,9 @@ public sealed record PredictOutputs(string Classes, string? Probabilities, strin
 /// class COG (and optional probability GeoTIFF) on the calling thread, so read, inference and write overlap and
 /// memory stays one tile-band high. Nodata stays nodata; georeference is the input's.
 /// </summary>
-public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationModel model, Device device, InputProfile? trainedOn = null)
+public sealed class SegmentationPredictor(SegmentationPipeline pipeline, SegmentationModel model, Device device, InputProfile? trainedOn = null)
 {
-    public SegmentationPredictor(PipelineConfig pipeline, InferenceSession<SegmentationModel> session)
+    public SegmentationPredictor(SegmentationPipeline pipeline, InferenceSession<SegmentationModel> session)
         : this(pipeline, session.Model, session.Device, session.TrainedOn) { }
 
     /// <param name="name">output file stem (default: the input's file name); see <see cref="InputList"/> for unique stems</param>
@@ -48,16 +49,22 @@ public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationM
             stitcher.Complete();
         }
 
-        string? polygons = null, preview = null;
+        var polygons = new List<string>();
+        string? preview = null;
         using (var classRaster = Raster.Open(classes))
         {
             var names = pipeline.Model.Classes.Take(model.NumClasses).ToList();
-            var vectorFormat = formats.Contains("gpkg") ? "gpkg" : formats.Contains("geojson") ? "geojson" : null;
-            if (vectorFormat is not null)
+            var vectors = VectorOutputs(formats).ToList();
+            if (vectors.Count > 0)
             {
-                polygons = Path.Combine(outputDir, $"{name}_classes.{vectorFormat}");
+                // polygonised once, written in every requested format
                 var features = Polygonizer.Polygonize(classRaster, classNames: names);
-                VectorWriter.Write(polygons, features, classRaster.SpatialReference, layerName: "classes");
+                foreach (var (format, extension) in vectors)
+                {
+                    var path = Path.Combine(outputDir, $"{name}_classes.{extension}");
+                    VectorWriter.Write(path, features, classRaster.SpatialReference, format, layerName: "classes");
+                    polygons.Add(path);
+                }
             }
             if (formats.Contains("png"))
             {
@@ -66,6 +73,14 @@ public sealed class SegmentationPredictor(PipelineConfig pipeline, SegmentationM
             }
         }
         return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The vector formats among the pipeline's output formats (`shp` is the short name of `shapefile`).</summary>
+    static IEnumerable<(VectorFormat Format, string Extension)> VectorOutputs(IReadOnlySet<string> formats)
+    {
+        if (formats.Contains("geojson")) yield return (VectorFormat.GeoJson, "geojson");
+        if (formats.Contains("gpkg")) yield return (VectorFormat.GeoPackage, "gpkg");
+        if (formats.Contains("shapefile") || formats.Contains("shp")) yield return (VectorFormat.Shapefile, "shp");
     }
 
     /// <summary>

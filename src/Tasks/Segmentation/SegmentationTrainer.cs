@@ -14,10 +14,10 @@ namespace GeoDense.Tasks.Segmentation;
 /// auxiliary head, AdamW, poly or cosine schedule under linear warmup, sliding-window validation with the
 /// <see cref="SegmentationEvaluator"/>. Work directory: checkpoints/, logs, curves.png and latest.safetensors.
 /// </summary>
-public sealed class SegmentationTrainer(PipelineConfig pipeline, string workDir, Device device, Action<TrainingProgress>? progress = null,
+public sealed class SegmentationTrainer(SegmentationPipeline pipeline, string workDir, Device device, Action<TrainingProgress>? progress = null,
     TextWriter? log = null)
 {
-    readonly TrainConfig train = pipeline.Train ?? throw new SegmentationInputException("the pipeline has no `train` section");
+    readonly SegmentationTrainSection train = pipeline.Train ?? throw new SegmentationInputException("the pipeline has no `train` section");
 
     public TrainingResult<SegmentationMetrics> Run(bool resume, CancellationToken cancellationToken = default)
     {
@@ -31,7 +31,7 @@ public sealed class SegmentationTrainer(PipelineConfig pipeline, string workDir,
 
     sealed class SegmentationTask : ITrainingTask<SegmentationMetrics>
     {
-        readonly PipelineConfig pipeline;
+        readonly SegmentationPipeline pipeline;
         readonly Device device;
         readonly SegmentationModel model;
         readonly TrainingBatches batches;
@@ -39,7 +39,7 @@ public sealed class SegmentationTrainer(PipelineConfig pipeline, string workDir,
         readonly byte ignore;
         readonly InputProfile profile;
 
-        public SegmentationTask(PipelineConfig pipeline, Device device, IReadOnlyList<LabelledRaster> trainRasters, IReadOnlyList<LabelledRaster>? valRasters, bool resume)
+        public SegmentationTask(SegmentationPipeline pipeline, Device device, IReadOnlyList<LabelledRaster> trainRasters, IReadOnlyList<LabelledRaster>? valRasters, bool resume)
         {
             this.pipeline = pipeline;
             this.device = device;
@@ -106,7 +106,7 @@ public sealed class SegmentationTrainer(PipelineConfig pipeline, string workDir,
 /// <summary>The pipeline's optimizer (AdamW as in the reference config) over every parameter of the model.</summary>
 public static class TrainingOptimizer
 {
-    public static Optimizer Create(Module model, OptimizerConfig config)
+    public static Optimizer Create(Module model, OptimizerSection config)
     {
         if (config.Type != "adamw") throw new SegmentationInputException($"optimizer '{config.Type}' is not supported; use adamw");
         var betas = config.Betas.Count == 2 ? config.Betas : [0.9, 0.999];

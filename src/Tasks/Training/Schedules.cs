@@ -6,7 +6,7 @@ namespace GeoDense.Tasks.Training;
 /// <summary>The learning-rate schedule a pipeline's `train.schedule` names (poly or cosine, with linear warmup).</summary>
 public static class Schedules
 {
-    public static ILearningRateSchedule For(TrainConfig t)
+    public static ILearningRateSchedule For(TrainSection t)
     {
         var s = t.Schedule;
         var warmup = s.WarmupIters > 0 ? new LinearWarmup(s.WarmupIters, s.WarmupRatio) : null;

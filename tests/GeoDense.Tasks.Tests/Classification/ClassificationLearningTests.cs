@@ -96,13 +96,13 @@ public class ClassificationPipelineTests
         for (var dir = new DirectoryInfo(root); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "GeoDense.sln"))) { root = dir.FullName; break; }
         var path = Path.Combine(root, "pipelines", "ucm-classification-lemevit-tiny.yaml");
-        var options = ClassificationTrainingOptions.FromPipeline(GeoDense.Tasks.Pipelines.PipelineFile.Load(path), path);
+        var options = ClassificationTrainingOptions.FromPipeline(GeoDense.Tasks.Pipelines.PipelineFile.Load<GeoDense.Tasks.Pipelines.ClassificationPipeline>(path), path);
         Assert.Equal("lemevit-tiny", options.Backbone.Name);
         Assert.Equal(224, options.ImageSize);
         Assert.Equal(Path.GetFullPath(Path.Combine("data", "ucm", "train")), options.TrainRoot);
         Assert.Equal((0.0005, 300, 1e-5, 32), (options.LearningRate, options.WarmupIterations, options.MinLearningRate, options.BatchSize));
 
-        var wrongFormat = GeoDense.Tasks.Pipelines.PipelineFile.Parse(File.ReadAllText(path).Replace("format: folder, root: data/ucm/train", "format: potsdam, root: x"));
+        var wrongFormat = GeoDense.Tasks.Pipelines.PipelineFile.Parse<GeoDense.Tasks.Pipelines.ClassificationPipeline>(File.ReadAllText(path).Replace("format: folder, root: data/ucm/train", "format: potsdam, root: x"));
         Assert.Contains("classification reads `folder` data", Assert.Throws<ClassificationInputException>(() => ClassificationTrainingOptions.FromPipeline(wrongFormat, path)).Message);
     }
 }

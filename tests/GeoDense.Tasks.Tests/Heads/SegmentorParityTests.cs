@@ -21,7 +21,7 @@ public class SegmentorParityTests
         foreach (var (k, v) in Checkpoint.LoadStateDict(Path.Combine(data, "segmentor", "heads.pth"))) checkpoint[k] = v;
         Assert.Contains("backbone.meta_tokens", checkpoint.Keys);
 
-        var pipeline = PipelineFile.Parse("""
+        var pipeline = PipelineFile.Parse<SegmentationPipeline>("""
             task: segmentation
             model: { backbone: lemevit-nano, head: upernet, classes: [a, b, c, d, e, clutter], ignore_index: 5, channels: 32, aux_channels: 16 }
             """);

@@ -46,7 +46,7 @@ public class LearningTests
             SyntheticPotsdam.WriteTile(Path.Combine(root, "data"), "1_1", 512, 512, seed: 11);
             SyntheticPotsdam.WriteTile(Path.Combine(root, "data"), "1_2", 512, 512, seed: 12);
             SyntheticPotsdam.WriteTile(Path.Combine(root, "data"), "9_9", 400, 400, seed: 99);
-            var pipeline = PipelineFile.Parse(Yaml(Path.Combine(root, "data"), Path.Combine(root, "run"), iterations: 200));
+            var pipeline = PipelineFile.Parse<SegmentationPipeline>(Yaml(Path.Combine(root, "data"), Path.Combine(root, "run"), iterations: 200));
             var result = new SegmentationTrainer(pipeline, pipeline.Train!.WorkDir, Device.Cpu).Run(resume: false);
 
             // scored again from the weights file alone
@@ -72,8 +72,9 @@ public class ResumeTests
             var yaml = LearningTests.Yaml(Path.Combine(root, "data"), Path.Combine(root, "run"), iterations: 6)
                 .Replace("tiles: [1_1, 1_2]", "tiles: [1_1]").Replace("batch_size: 8", "batch_size: 2")
                 .Replace("crop_size: 128", "crop_size: 64").Replace("checkpoint_every: 1000000", "checkpoint_every: 2")
+                .Replace("warmup_iters: 30", "warmup_iters: 2")   // warmup must end within the 6-iteration run
                 .Replace("  val: { format: potsdam, root: " + Path.Combine(root, "data") + ", no_boundary: true, tiles: [9_9] }\n", "");
-            var pipeline = PipelineFile.Parse(yaml);
+            var pipeline = PipelineFile.Parse<SegmentationPipeline>(yaml);
             Assert.Null(pipeline.Train!.Val);
             new SegmentationTrainer(pipeline, pipeline.Train.WorkDir, Device.Cpu).Run(resume: false);
             var checkpoints = Path.Combine(root, "run", "checkpoints");

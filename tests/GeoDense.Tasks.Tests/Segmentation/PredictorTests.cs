@@ -7,7 +7,7 @@ namespace GeoDense.Tasks.Tests.Segmentation;
 
 public class PredictorTests
 {
-    internal static PipelineConfig Pipeline(string formats = "[cog, probabilities, geojson, png]") => PipelineFile.Parse($$"""
+    internal static SegmentationPipeline Pipeline(string formats = "[cog, probabilities, geojson, png]") => PipelineFile.Parse<SegmentationPipeline>($$"""
         task: segmentation
         model: { backbone: lemevit-nano, head: upernet, classes: [impervious_surface, building, low_vegetation, tree, car, clutter], ignore_index: 5, channels: 16, aux_channels: 0 }
         tiling: { size: 128, stride: 96, batch_size: 4, blend: cosine }
@@ -23,7 +23,7 @@ public class PredictorTests
         {
             var input = Path.Combine(dir, "mosaic.tif");
             SyntheticPotsdam.WriteMosaic(input, 420, 300, seed: 3, nodataColumns: 150);
-            var pipeline = Pipeline();
+            var pipeline = Pipeline("[cog, probabilities, geojson, gpkg, shapefile, png]");
             using var model = SegmentationModels.Create(pipeline);
             model.Eval();
             var progress = new List<GeoDense.Tasks.Inference.InferenceProgress>();
@@ -44,7 +44,10 @@ public class PredictorTests
             Assert.True(outputs.Tiles < WindowGrid.Create(420, 300, new GridOptions(128, 96)).Count);
             using var probabilities = Raster.Open(outputs.Probabilities!);
             Assert.Equal(5, probabilities.BandCount);
-            Assert.True(File.Exists(outputs.Polygons!) && new FileInfo(outputs.Polygons!).Length > 100);
+            // every requested vector format is written, not just one of them
+            Assert.Equal(["mosaic_classes.geojson", "mosaic_classes.gpkg", "mosaic_classes.shp"], outputs.Polygons.Select(Path.GetFileName));
+            Assert.All(outputs.Polygons, p => Assert.True(new FileInfo(p).Length > 100, p));
+            Assert.True(File.Exists(Path.ChangeExtension(outputs.Polygons[2], ".dbf")));
             Assert.True(File.Exists(outputs.Preview!));
         }
         finally { Directory.Delete(dir, true); }

@@ -7,7 +7,7 @@ namespace GeoDense.Tasks.Tests.Segmentation;
 
 public class SegmentationModelTests
 {
-    static PipelineConfig Pipeline(int channels = 32, int aux = 16) => PipelineFile.Parse($$"""
+    static SegmentationPipeline Pipeline(int channels = 32, int aux = 16) => PipelineFile.Parse<SegmentationPipeline>($$"""
         task: segmentation
         model: { backbone: lemevit-nano, head: upernet, classes: [a, b, c, d, e, clutter], ignore_index: 5, channels: {{channels}}, aux_channels: {{aux}} }
         """);

@@ -13,8 +13,8 @@ public class SyntheticPotsdamTests
         try
         {
             SyntheticPotsdam.WriteTile(root, "2_10", 300, 280, seed: 5);
-            var rasters = SegmentationData.Find(new DataConfig { Format = "potsdam", Root = root });
-            var full = SegmentationData.Find(new DataConfig { Format = "potsdam", Root = root, NoBoundary = false });
+            var rasters = SegmentationData.Find(new DataSection { Format = "potsdam", Root = root });
+            var full = SegmentationData.Find(new DataSection { Format = "potsdam", Root = root, NoBoundary = false });
             Assert.Single(rasters);
             using (var tif = Raster.Open(rasters[0].Image))
             {
@@ -34,7 +34,7 @@ public class SyntheticPotsdamTests
                 }
             // the eroded labels ignore a band around every class edge, and only there
             using var eroded = new LabelledWindowReader(
-                SegmentationData.Find(new DataConfig { Format = "potsdam", Root = root, NoBoundary = true }), [1, 2, 3], 5, 5);
+                SegmentationData.Find(new DataSection { Format = "potsdam", Root = root, NoBoundary = true }), [1, 2, 3], 5, 5);
             var labels = eroded.ReadLabels(0, window);
             int ignored = labels.Count(l => l == 5), clutter = sample.Labels.Count(l => l == 5);
             Assert.True(ignored > clutter + 1000, $"{ignored} ignored vs {clutter} clutter");
