@@ -130,16 +130,13 @@ public static class PngPreview
                 GdalRasterApi.GDALDestroyColorTable(table);
             }
         }
-        var temporary = OutputPath.TemporaryFor(path);
+        using var output = VsiFileSystem.Begin(path);
         GdalLibrary.ClearError();
-        var png = GdalRasterApi.GDALCreateCopy(RasterWriter.Driver("PNG"), temporary, mem.Handle, 0, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero);
-        if (png == IntPtr.Zero)
-        {
-            Vsi.Delete(temporary);
-            throw new GdalException($"Cannot write PNG '{path}': {GdalLibrary.TakeError()}");
-        }
+        var png = GdalRasterApi.GDALCreateCopy(RasterWriter.Driver("PNG"), output.TemporaryPath, mem.Handle, 0, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero);
+        if (png == IntPtr.Zero) throw new GdalException($"Cannot write PNG '{path}': {GdalLibrary.TakeError()}");
         GdalRasterApi.GDALClose(png);
-        Vsi.Delete(temporary + ".aux.xml");
-        Vsi.Rename(temporary, path);
+        // the PNG driver leaves a sidecar named after the temporary file; nobody reads it
+        Vsi.Delete(output.TemporaryPath + ".aux.xml");
+        output.Commit();
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using GeoDense.IO;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
 
@@ -52,10 +53,7 @@ public static class EvalCommand
         var metrics = matrix.Metrics(config.Model.Classes);
         Console.WriteLine(metrics.ToTable());
         var path = output?.FullName ?? weights.FullName + ".eval.json";
-        // temp name then rename: an interrupted run never leaves a half-written metrics file
-        var temporary = GeoDense.Geo.OutputPath.TemporaryFor(path);
-        File.WriteAllText(temporary, JsonSerializer.Serialize(TrainingLogs.MetricsJson(metrics), new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(TrainingLogs.MetricsJson(metrics), new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"metrics: {path}");
         return 0;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GeoDense.Backbones;
+using GeoDense.IO;
 using GeoDense.Torch;
 using GeoDense.Torch.Checkpoints;
 using GeoDense.Torch.NN;
@@ -165,9 +166,7 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
         TensorCheckpoints.SaveModule(Path.Combine(dir, ModelFile), model, model.Config.ToJson(),
             new Dictionary<string, string> { ["geodense.classes"] = JsonSerializer.Serialize(model.Config.NumClasses) });
         TensorCheckpoints.SaveSafetensors(Path.Combine(dir, OptimizerFile), optimizer.StateDict());
-        var temp = Path.Combine(dir, StateFile + ".tmp");
-        File.WriteAllText(temp, JsonSerializer.Serialize(state));
-        File.Move(temp, Path.Combine(dir, StateFile), overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(dir, StateFile), JsonSerializer.Serialize(state));
     }
 
     private TrainState Restore(LeMeViTClassifier model, Optimizer optimizer)

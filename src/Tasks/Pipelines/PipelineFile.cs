@@ -5,7 +5,7 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace GeoDense.Tasks.Pipelines;
 
 /// <summary>A pipeline file that cannot be used; the message names the file, the place and the fix.</summary>
-public sealed class PipelineInputException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class PipelineInputException(string message, Exception? inner = null) : InputException(message, inner);
 
 public static class PipelineFile
 {
