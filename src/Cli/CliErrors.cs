@@ -2,8 +2,8 @@ namespace GeoDense.Cli;
 
 /// <summary>
 /// Exit-code policy (SPEC §6): 0 ok, 2 bad usage or bad input (the message says what and where),
-/// 1 internal error. Commands throw <see cref="UserInputException"/> (or a library's input exception,
-/// registered in <see cref="IsUserError"/>) and never print stack traces for user mistakes.
+/// 1 internal error. Every layer reports the user's mistakes as an <see cref="InputException"/>; those never
+/// print a stack trace.
 /// </summary>
 public static class CliErrors
 {
@@ -15,9 +15,9 @@ public static class CliErrors
     public static int Run(Func<int> body)
     {
         try { return body(); }
-        catch (Exception e) when (IsUserError(e))
+        catch (Exception e) when (UserMessage(e) is { } message)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {message}");
             return BadInput;
         }
         catch (Exception e)
@@ -28,9 +28,22 @@ public static class CliErrors
     }
 
     /// <summary>Exceptions that describe a problem with the user's files or arguments.</summary>
-    public static bool IsUserError(Exception e) => e is UserInputException or FileNotFoundException
-        or DirectoryNotFoundException || e.GetType().Name.EndsWith("InputException", StringComparison.Ordinal);
+    public static bool IsUserError(Exception e) => UserMessage(e) is not null;
+
+    /// <summary>
+    /// The one line to print for a user error, or null for an internal error. A file-system error that escapes
+    /// a command is about a path the user gave (an input, an output folder), so it is the user's to fix.
+    /// </summary>
+    private static string? UserMessage(Exception e) => e switch
+    {
+        InputException => e.Message,
+        FileNotFoundException or DirectoryNotFoundException => $"{OneLine(e.Message)}; check the path",
+        UnauthorizedAccessException => $"{OneLine(e.Message)}; check the permissions",
+        _ => null,
+    };
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").TrimEnd('.', ' ');
 }
 
-/// <summary>A problem with the user's input: the message names the file or argument and what to do.</summary>
-public sealed class UserInputException(string message) : Exception(message);
+/// <summary>A problem with the command line: the message names the argument and what to do.</summary>
+public sealed class UserInputException(string message) : InputException(message);

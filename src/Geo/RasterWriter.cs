@@ -1,4 +1,5 @@
 using GeoDense.Geo.Interop;
+using GeoDense.IO;
 using static GeoDense.Geo.Interop.GdalRasterApi;
 
 namespace GeoDense.Geo;
@@ -9,7 +10,7 @@ namespace GeoDense.Geo;
 /// </summary>
 public sealed class RasterWriter : IDisposable
 {
-    private readonly string temporaryPath;
+    private readonly AtomicFile file;
     private readonly GeoTiffOptions options;
     private bool committed;
 
@@ -19,10 +20,10 @@ public sealed class RasterWriter : IDisposable
     /// <summary>The dataset being written (under its temporary name).</summary>
     public Raster Raster { get; }
 
-    private RasterWriter(string path, string temporaryPath, RasterSpec spec, GeoTiffOptions options, Raster raster)
+    private RasterWriter(string path, AtomicFile file, RasterSpec spec, GeoTiffOptions options, Raster raster)
     {
         Path = path;
-        this.temporaryPath = temporaryPath;
+        this.file = file;
         Spec = spec;
         this.options = options;
         Raster = raster;
@@ -34,14 +35,15 @@ public sealed class RasterWriter : IDisposable
         if (spec.Width <= 0 || spec.Height <= 0 || spec.BandCount <= 0)
             throw new ArgumentException($"Cannot create '{path}' with size {spec.Width}x{spec.Height} and {spec.BandCount} band(s).");
         GdalLibrary.EnsureInitialized();
-        var temporary = OutputPath.TemporaryFor(path);
-        using var creationOptions = CStringList.FromOptions(options.GTiffCreationOptions(spec.DataType));
-        GdalLibrary.ClearError();
-        var dataset = GDALCreate(Driver("GTiff"), temporary, spec.Width, spec.Height, spec.BandCount, (int)spec.DataType, creationOptions.Handle);
-        if (dataset == IntPtr.Zero) throw new GdalException($"Cannot create '{path}': {GdalLibrary.TakeError()}");
-        var raster = Raster.Adopt(dataset, temporary, writable: true);
+        var file = VsiFileSystem.Begin(path);
+        Raster? raster = null;
         try
         {
+            using var creationOptions = CStringList.FromOptions(options.GTiffCreationOptions(spec.DataType));
+            GdalLibrary.ClearError();
+            var dataset = GDALCreate(Driver("GTiff"), file.TemporaryPath, spec.Width, spec.Height, spec.BandCount, (int)spec.DataType, creationOptions.Handle);
+            if (dataset == IntPtr.Zero) throw new GdalException($"Cannot create '{path}': {GdalLibrary.TakeError()}");
+            raster = Raster.Adopt(dataset, file.TemporaryPath, writable: true);
             if (spec.GeoTransform is { } gt) raster.SetGeoTransform(gt);
             if (spec.Crs is { } crs) raster.SetSpatialReference(crs);
             if (spec.NoData is { } nd)
@@ -49,11 +51,11 @@ public sealed class RasterWriter : IDisposable
         }
         catch
         {
-            raster.Dispose();
-            Vsi.Delete(temporary);
+            raster?.Dispose();
+            file.Dispose();
             throw;
         }
-        return new RasterWriter(path, temporary, spec, options, raster);
+        return new RasterWriter(path, file, spec, options, raster);
     }
 
     public void Write<T>(PixelWindow window, ReadOnlySpan<int> bands, ReadOnlySpan<T> data) where T : unmanaged, System.Numerics.INumber<T> =>
@@ -72,11 +74,12 @@ public sealed class RasterWriter : IDisposable
             throw new GdalException($"Cannot finish writing '{Path}': {GdalLibrary.TakeError()}. Check the free space and permissions of its folder.");
         if (options.Cog)
         {
-            using (var source = Raster.Open(temporaryPath))
+            // The plain GeoTIFF is only the COG's source: the COG is written atomically itself, this one is dropped.
+            using (var source = Raster.Open(file.TemporaryPath))
                 WriteCog(source, Path, options);
-            Vsi.Delete(temporaryPath);
+            file.Dispose();
         }
-        else Vsi.Rename(temporaryPath, Path);
+        else file.Commit();
         committed = true;
     }
 
@@ -84,25 +87,16 @@ public sealed class RasterWriter : IDisposable
     public static void WriteCog(Raster source, string path, GeoTiffOptions? options = null)
     {
         options ??= GeoTiffOptions.CloudOptimized;
-        var temporary = OutputPath.TemporaryFor(path);
+        using var file = VsiFileSystem.Begin(path);
         using var creationOptions = CStringList.FromOptions(options.CogCreationOptions(source.Band(1).DataType));
         GdalLibrary.ClearError();
-        var copy = GDALCreateCopy(Driver("COG"), temporary, source.Handle, 0, creationOptions.Handle, IntPtr.Zero, IntPtr.Zero);
-        if (copy == IntPtr.Zero)
-        {
-            var reason = GdalLibrary.TakeError();
-            Vsi.Delete(temporary);
-            throw new GdalException($"Cannot write COG '{path}': {reason}");
-        }
+        var copy = GDALCreateCopy(Driver("COG"), file.TemporaryPath, source.Handle, 0, creationOptions.Handle, IntPtr.Zero, IntPtr.Zero);
+        if (copy == IntPtr.Zero) throw new GdalException($"Cannot write COG '{path}': {GdalLibrary.TakeError()}");
         GdalLibrary.ClearError();
         GDALClose(copy);
         if (GdalLibrary.PeekError() is not null)
-        {
-            var reason = GdalLibrary.TakeError();
-            Vsi.Delete(temporary);
-            throw new GdalException($"Cannot finish COG '{path}': {reason}. Check the free space and permissions of its folder.");
-        }
-        Vsi.Rename(temporary, path);
+            throw new GdalException($"Cannot finish COG '{path}': {GdalLibrary.TakeError()}. Check the free space and permissions of its folder.");
+        file.Commit();
     }
 
     internal static IntPtr Driver(string name)
@@ -116,6 +110,6 @@ public sealed class RasterWriter : IDisposable
     {
         if (committed) return;
         Raster.Dispose();
-        Vsi.Delete(temporaryPath);
+        file.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using GeoDense.Geo.Interop;
+using GeoDense.IO;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using static GeoDense.Geo.Interop.OgrApi;
@@ -28,31 +29,20 @@ public static unsafe class VectorWriter
         if (layerName is null || kind == VectorFormat.Shapefile) layerName = System.IO.Path.GetFileNameWithoutExtension(path);
         if (kind != VectorFormat.Shapefile)
         {
-            var temporary = OutputPath.TemporaryFor(path);
-            try
-            {
-                WriteDataset(temporary, path, kind, features, crs, layerName);
-                Vsi.Rename(temporary, path);
-            }
-            finally
-            {
-                Vsi.Delete(temporary);
-            }
+            using var output = VsiFileSystem.Begin(path);
+            WriteDataset(output.TemporaryPath, path, kind, features, crs, layerName);
+            output.Commit();
             return;
         }
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-        var staging = Directory.CreateDirectory(System.IO.Path.Combine(directory, $".{layerName}.partial-{Guid.NewGuid().ToString("N")[..8]}"));
-        try
-        {
-            WriteDataset(System.IO.Path.Combine(staging.FullName, System.IO.Path.GetFileName(path)), path, kind, features, crs, layerName);
-            // The .shp moves last: once it is at the final path, its companions (.shx, .dbf, .prj, .cpg) already are.
-            foreach (var file in staging.GetFiles().OrderBy(f => f.Extension.Equals(".shp", StringComparison.OrdinalIgnoreCase)))
-                file.MoveTo(System.IO.Path.Combine(directory, file.Name), overwrite: true);
-        }
-        finally
-        {
-            staging.Delete(recursive: true);
-        }
+        // A shapefile is several files: they are written into a temporary folder and moved out one by one, so the
+        // folder is never committed as a whole; disposing it removes what is left.
+        using var staging = AtomicFile.Begin(path);
+        var folder = Directory.CreateDirectory(staging.TemporaryPath);
+        WriteDataset(System.IO.Path.Combine(folder.FullName, System.IO.Path.GetFileName(path)), path, kind, features, crs, layerName);
+        // The .shp moves last: once it is at the final path, its companions (.shx, .dbf, .prj, .cpg) already are.
+        var directory = System.IO.Path.GetDirectoryName(staging.FinalPath)!;
+        foreach (var file in folder.GetFiles().OrderBy(f => f.Extension.Equals(".shp", StringComparison.OrdinalIgnoreCase)))
+            file.MoveTo(System.IO.Path.Combine(directory, file.Name), overwrite: true);
     }
 
     /// <param name="path">Where GDAL writes (the temporary name).</param>

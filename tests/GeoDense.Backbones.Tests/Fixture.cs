@@ -7,7 +7,7 @@ namespace GeoDense.Backbones.Tests;
 /// <summary>A parity fixture made by shared/tools/reference/make_lemevit_fixture.py from the reference code.</summary>
 public sealed class Fixture
 {
-    /// <summary>Every fixture directory under TestData (any folder with a meta.json): drop in another one made by
+    /// <summary>Every fixture directory under TestData (tests/fixtures/lemevit-nano*, any folder with a meta.json): drop in another one made by
     /// make_lemevit_fixture.py (any variant, seed or size) and every parity test runs on it too.</summary>
     public static readonly string[] Names = System.IO.Directory.GetDirectories(Path.Combine(AppContext.BaseDirectory, "TestData"))
         .Where(d => File.Exists(Path.Combine(d, "meta.json"))).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal).ToArray();

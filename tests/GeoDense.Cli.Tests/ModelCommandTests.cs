@@ -5,7 +5,7 @@ namespace GeoDense.Cli.Tests;
 /// <summary>`geodense model ...` end to end, as a user runs it (a child process), on the reference fixtures.</summary>
 public class ModelCommandTests
 {
-    private static readonly string NanoFixture = Path.Combine(GeodenseProcess.RepoRoot, "tests", "GeoDense.Backbones.Tests", "TestData", "lemevit-nano");
+    private static readonly string NanoFixture = Path.Combine(GeodenseProcess.RepoRoot, "tests", "fixtures", "lemevit-nano");
 
     private static (int ExitCode, string Out, string Err) Geodense(params string[] args) => GeodenseProcess.Run(args);
 

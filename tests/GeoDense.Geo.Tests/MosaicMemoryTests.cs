@@ -12,7 +12,7 @@ public class MosaicMemoryTests
     public void TwentyThousandSquareMosaicStitchesUnderOneGibPeakRss()
     {
         using var dir = new TempDir();
-        var bench = Path.Combine(AppContext.BaseDirectory, "GeoDense.Geo.Bench.dll");
+        var bench = GeoBenchExecutable();
         var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
         var stdout = Tools.Run(dotnet, "exec", bench, "mosaic-stitch", "--size", "20000", "--dir", dir.Path);
         using var report = JsonDocument.Parse(stdout.Split('\n').Last(l => l.StartsWith('{')));
@@ -39,5 +39,21 @@ public class MosaicMemoryTests
                 Assert.Equal(a >= b && a >= c ? 0 : b >= c ? 1 : 2, classes[p]);
             }
         }
+    }
+
+    /// <summary>
+    /// The bench's build next to this one (same configuration and framework): the job is the bench's, run from
+    /// its own folder, so the tests need no reference to bench/ and the bench keeps the only copy of the job.
+    /// </summary>
+    private static string GeoBenchExecutable()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)); // tests/<project>/bin/<configuration>/<framework>
+        var (framework, configuration) = (output.Name, output.Parent!.Name);
+        var root = output;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "GeoDense.sln"))) root = root.Parent;
+        Assert.True(root is not null, $"no GeoDense.sln above {output.FullName}");
+        var bench = Path.Combine(root.FullName, "bench", "Geo", "bin", configuration, framework, "GeoDense.Geo.Bench.dll");
+        Assert.True(File.Exists(bench), $"{bench} is missing: build the solution (or bench/Geo) with -c {configuration} first");
+        return bench;
     }
 }

@@ -10,7 +10,7 @@ namespace GeoDense.Backbones;
 /// (meta_tokens, downsample_layers, meta_token_downsample, stages, norm, norm_c); norm and norm_c are
 /// kept, unused, so reference checkpoints load strictly. See docs/lemevit.md for the math.
 /// </summary>
-public class LeMeViTBackbone : Module
+public class LeMeViTBackbone : Module, IDenseBackbone
 {
     private readonly Parameter _metaTokens;
     private readonly ModuleList<Module<Tensor, Tensor>> _downsampleLayers;
@@ -22,6 +22,7 @@ public class LeMeViTBackbone : Module
     /// <summary>Channels of feature1..feature4.</summary>
     public IReadOnlyList<int> FeatureChannels => Config.Dims[1..];
     public static IReadOnlyList<int> FeatureStrides { get; } = [4, 8, 16, 32];
+    IReadOnlyList<int> IDenseBackbone.FeatureStrides => FeatureStrides;
 
     public LeMeViTBackbone(LeMeViTConfig config)
     {

@@ -43,16 +43,17 @@ public static class LeMeViTWeights
         stateDict.TryGetValue("head.weight", out var w) && w.Shape.Length == 2 ? (int)w.Shape[0] : null;
 
     /// <summary>Reads <paramref name="path"/> and loads it into <paramref name="model"/>; see the other overload.</summary>
-    public static LeMeViTLoadReport Load(LeMeViTBackbone model, string path, bool strict = true) =>
+    public static LeMeViTLoadReport Load(Module model, string path, bool strict = true) =>
         Load(model, ReadStateDict(path), path, strict);
 
     /// <summary>
-    /// Copies a state dict into the model. Expected differences are not errors: a classifier may load a
-    /// backbone-only checkpoint (head missing), and a backbone ignores `head.*` and `extra_norms.*`.
+    /// Copies a state dict into the model (a LeMeViT, or any dense backbone with the same keys). Expected
+    /// differences are not errors: a classifier may load a backbone-only checkpoint (head missing), and a
+    /// backbone ignores `head.*` and `extra_norms.*`.
     /// When <paramref name="strict"/>, any other missing, unexpected or shape-mismatched key throws a
     /// <see cref="CheckpointInputException"/> listing all of them and nothing is copied.
     /// </summary>
-    public static LeMeViTLoadReport Load(LeMeViTBackbone model, IReadOnlyDictionary<string, TensorData> stateDict, string source, bool strict = true)
+    public static LeMeViTLoadReport Load(Module model, IReadOnlyDictionary<string, TensorData> stateDict, string source, bool strict = true)
     {
         var isClassifier = model is LeMeViTClassifier;
         var ignored = isClassifier ? [] : stateDict.Keys.Where(k => BackboneIgnoredPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList();
@@ -67,7 +68,7 @@ public static class LeMeViTWeights
         var report = new LeMeViTLoadReport(new StateDictReport(missing, unexpected, mismatched), headMissing, ignored);
         if (strict && !report.Report.IsClean)
             throw new CheckpointInputException(
-                $"{source}: does not match {model.Config.Name}{(isClassifier ? $" with {model.Config.NumClasses} classes" : "")}:{Environment.NewLine}{report.Report}" +
+                $"{source}: does not match {Describe(model)}:{Environment.NewLine}{report.Report}" +
                 $"{Environment.NewLine}check --arch (and --num-classes), or that the file is a LeMeViT checkpoint");
 
         using var scope = TorchRuntime.NewScope();
@@ -78,4 +79,11 @@ public static class LeMeViTWeights
         model.LoadStateDict(tensors, strict: false);
         return report;
     }
+
+    private static string Describe(Module model) => model switch
+    {
+        LeMeViTClassifier classifier => $"{classifier.Config.Name} with {classifier.Config.NumClasses} classes",
+        LeMeViTBackbone backbone => backbone.Config.Name,
+        _ => model.GetType().Name,
+    };
 }

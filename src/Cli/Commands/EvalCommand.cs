@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using GeoDense.IO;
 using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
@@ -40,7 +41,7 @@ public static class EvalCommand
             if (p.Done >= p.Total) bar = null;
         }, CliErrors.Cancellation);
         Console.WriteLine(metrics.ToTable());
-        GeoDense.Geo.AtomicText.Write(path, JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true,
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true,
             NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine($"metrics: {path}");
         return 0;

@@ -4,7 +4,7 @@ namespace GeoDense.Geo;
 
 /// <summary>
 /// The one PNG writer: encodes with SkiaSharp and writes under a temporary sibling name, renamed when complete
-/// (see <see cref="OutputPath"/>). /vsimem/ targets are written through GDAL's memory file system.
+/// (see <see cref="GeoDense.IO.AtomicFile"/>). /vsimem/ targets are written through GDAL's memory file system.
 /// </summary>
 public static class PngFile
 {
@@ -19,18 +19,10 @@ public static class PngFile
     {
         using var data = image.Encode(SKEncodedImageFormat.Png, 100)
             ?? throw new InvalidOperationException($"SkiaSharp could not encode a {image.Width}x{image.Height} PNG for '{path}'");
-        var temporary = OutputPath.TemporaryFor(path);
-        try
-        {
-            if (Vsi.IsVirtual(temporary)) Vsi.WriteMemoryFile(temporary, data.AsSpan());
-            else using (var file = File.Create(temporary)) data.SaveTo(file);
-            Vsi.Rename(temporary, path);
-        }
-        catch
-        {
-            Vsi.Delete(temporary);
-            throw;
-        }
+        using var output = VsiFileSystem.Begin(path);
+        if (Vsi.IsVirtual(output.TemporaryPath)) Vsi.WriteMemoryFile(output.TemporaryPath, data.AsSpan());
+        else using (var file = File.Create(output.TemporaryPath)) data.SaveTo(file);
+        output.Commit();
     }
 
     /// <summary>An opaque image from band-sequential planes (GDAL's layout) interleaved to Skia's RGBA.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GeoDense.Tasks.Training;
 using GeoDense.Backbones;
+using GeoDense.IO;
 using GeoDense.Torch;
 using GeoDense.Torch.Checkpoints;
 using GeoDense.Torch.NN;

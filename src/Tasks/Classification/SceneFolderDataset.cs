@@ -86,4 +86,4 @@ public sealed class SceneFolderDataset
 }
 
 /// <summary>A problem with classification data or settings; the message names the file and what to do.</summary>
-public sealed class ClassificationInputException(string message) : Exception(message);
+public sealed class ClassificationInputException(string message) : InputException(message);

@@ -46,4 +46,4 @@ public static partial class PotsdamTiles
 }
 
 /// <summary>Bad segmentation data (missing files, mismatched sizes); the message names the file.</summary>
-public sealed class SegmentationInputException(string message) : Exception(message);
+public sealed class SegmentationInputException(string message) : InputException(message);

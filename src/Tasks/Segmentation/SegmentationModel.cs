@@ -17,19 +17,20 @@ public sealed record SegmentationLogits(Tensor Decode, Tensor? Auxiliary) : IDis
 /// </summary>
 public sealed class SegmentationModel : Module
 {
-    readonly Func<Tensor, IReadOnlyList<Tensor>> features;
+    readonly IDenseBackbone features;
 
+    /// <summary>The backbone as registered under `backbone.` (for loading its weights alone).</summary>
     public Module Backbone { get; }
     public UperHead DecodeHead { get; }
     public FcnHead? AuxiliaryHead { get; }
     public bool AlignCorners => DecodeHead.Config.AlignCorners;
 
-    /// <param name="backbone">registered as `backbone`</param>
-    /// <param name="features">runs the backbone: image (N, C, H, W) -> feature maps, finest first</param>
-    public SegmentationModel(Module backbone, Func<Tensor, IReadOnlyList<Tensor>> features, UperHeadConfig decode, FcnHeadConfig? auxiliary)
+    /// <param name="backbone">a <see cref="Module"/>, registered as `backbone`</param>
+    public SegmentationModel(IDenseBackbone backbone, UperHeadConfig decode, FcnHeadConfig? auxiliary)
     {
-        this.features = features;
-        Backbone = RegisterModule("backbone", backbone);
+        features = backbone;
+        Backbone = RegisterModule("backbone", backbone as Module
+            ?? throw new ArgumentException($"{backbone.GetType().Name} is not a Module, so its weights cannot be registered", nameof(backbone)));
         DecodeHead = RegisterModule("decode_head", new UperHead(decode));
         if (auxiliary is not null) AuxiliaryHead = RegisterModule("auxiliary_head", new FcnHead(auxiliary));
     }
@@ -40,7 +41,7 @@ public sealed class SegmentationModel : Module
     public SegmentationLogits ForwardHeads(Tensor image, bool withAuxiliary)
     {
         using var scope = TorchRuntime.NewScope();
-        var maps = features(image);
+        var maps = features.Forward(image);
         var decode = DecodeHead.Forward(maps).MoveToOuter();
         var aux = withAuxiliary && AuxiliaryHead is not null ? AuxiliaryHead.Forward(maps).MoveToOuter() : null;
         return new SegmentationLogits(decode, aux);

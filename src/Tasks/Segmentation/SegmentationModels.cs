@@ -38,9 +38,9 @@ public sealed class SegmentationModels : IModelFactory<SegmentationModel, Segmen
         var decode = new UperHeadConfig(channels, classes, m.Channels, Dropout: m.Dropout);
         // the auxiliary FCN head reads the stride-16 feature, as in the reference config
         var aux = m.AuxChannels > 0 ? new FcnHeadConfig(channels[2], classes, m.AuxChannels, InIndex: 2, Dropout: m.Dropout) : null;
-        return new SegmentationModel(backbone, backbone.Forward, decode, aux);
+        return new SegmentationModel(backbone, decode, aux);
     }
 
     /// <summary>Loads backbone weights (a classification checkpoint, or the `backbone.*` of a segmentor).</summary>
-    public static void LoadBackbone(SegmentationModel model, string path) => LeMeViTWeights.Load((LeMeViTBackbone)model.Backbone, path);
+    public static void LoadBackbone(SegmentationModel model, string path) => LeMeViTWeights.Load(model.Backbone, path);
 }

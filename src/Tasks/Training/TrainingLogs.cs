@@ -1,3 +1,4 @@
+using GeoDense.IO;
 using System.Globalization;
 using System.Text.Json;
 using GeoDense.Geo;
@@ -57,7 +58,7 @@ public sealed class TrainingLogs<TMetrics> where TMetrics : class, ITrainingMetr
         File.AppendAllText(csv, string.Create(Inv, $"{iteration},{string.Join(",", metrics.Scalars.Select(s => s.Value.ToString("F4", Inv)))}\n"));
         var node = JsonSerializer.SerializeToNode(metrics, Json)!;
         File.AppendAllText(Path.Combine(dir, "val.jsonl"), JsonSerializer.Serialize(new { iteration, metrics = node }, Json) + "\n");
-        AtomicText.Write(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions(Json) { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions(Json) { WriteIndented = true }));
         Remember(iteration, node.Deserialize<TMetrics>(Json));
         Plot();
     }

@@ -2,9 +2,9 @@ namespace GeoDense.Torch.Checkpoints;
 
 /// <summary>
 /// A checkpoint file that cannot be used: missing, truncated, in an unsupported format, or without
-/// the expected content. The message names the file and says what to do; the CLI maps it to exit code 2.
+/// the expected content. The message names the file and says what to do.
 /// </summary>
-public sealed class CheckpointInputException(string message, Exception? inner = null) : Exception(message, inner)
+public sealed class CheckpointInputException(string message, Exception? inner = null) : InputException(message, inner)
 {
     internal static CheckpointInputException For(string path, string problem, Exception? inner = null) =>
         new($"{path}: {problem}", inner);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GeoDense.IO;
 
 namespace GeoDense.Torch.Checkpoints;
 
@@ -42,7 +43,7 @@ public static class Safetensors
             throw new ArgumentException("'__metadata__' is reserved and cannot name a tensor", nameof(tensors));
 
         byte[] header = BuildHeader(tensors, metadata);
-        CheckpointFiles.WriteAtomically(path, stream =>
+        AtomicFile.Write(path, stream =>
         {
             stream.Write(BitConverter.GetBytes((ulong)header.Length));
             stream.Write(header);

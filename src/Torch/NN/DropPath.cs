@@ -1,7 +1,4 @@
-using GeoDense.Torch;
-using GeoDense.Torch.NN;
-
-namespace GeoDense.Backbones;
+namespace GeoDense.Torch.NN;
 
 /// <summary>
 /// Stochastic depth (timm's DropPath): in training, zeroes a residual branch for a random subset of the

@@ -1,7 +1,4 @@
-using GeoDense.Torch;
-using GeoDense.Torch.NN;
-
-namespace GeoDense.Heads.UperNet;
+namespace GeoDense.Torch.NN;
 
 /// <summary>
 /// mmcv's ConvModule with BatchNorm and ReLU: `conv` (no bias, the norm follows) -> `bn` -> ReLU.

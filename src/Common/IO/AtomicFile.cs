@@ -1,0 +1,73 @@
+using System.Text;
+
+namespace GeoDense.IO;
+
+/// <summary>
+/// Writes an output under a temporary sibling name and renames it onto the final path only when complete, so a
+/// crash or an error never leaves a partial file where the user expects a result. The temporary lives in the
+/// target folder (a rename across file systems would be a copy) and is hidden; it keeps the extension because
+/// GDAL picks and checks drivers by it. Disposing without <see cref="Commit"/> deletes the temporary.
+/// </summary>
+public sealed class AtomicFile : IDisposable
+{
+    private readonly IAtomicFileSystem fileSystem;
+    private bool finished;
+
+    /// <summary>Where the caller writes (a file, or a folder it creates there).</summary>
+    public string TemporaryPath { get; }
+
+    /// <summary>The path the output gets on <see cref="Commit"/>.</summary>
+    public string FinalPath { get; }
+
+    private AtomicFile(string finalPath, string temporaryPath, IAtomicFileSystem fileSystem)
+    {
+        FinalPath = finalPath;
+        TemporaryPath = temporaryPath;
+        this.fileSystem = fileSystem;
+    }
+
+    /// <summary>Creates the parent folder if needed and picks the temporary name; writes nothing yet.</summary>
+    /// <param name="fileSystem">local disk when null</param>
+    public static AtomicFile Begin(string finalPath, IAtomicFileSystem? fileSystem = null)
+    {
+        fileSystem ??= LocalFileSystem.Instance;
+        // Fully qualified paths stay as given: GDAL's /vsimem/... are "absolute" but not on disk.
+        var full = Path.IsPathFullyQualified(finalPath) ? finalPath : Path.GetFullPath(finalPath);
+        var directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{finalPath}' names no file", nameof(finalPath));
+        fileSystem.CreateDirectory(directory);
+        return new AtomicFile(full, Path.Combine(directory, TemporaryName(full)), fileSystem);
+    }
+
+    /// <summary>`.{name}.partial-{8 hex}{ext}`: hidden, unique per writer, same extension as the final file.</summary>
+    private static string TemporaryName(string finalPath) =>
+        $".{Path.GetFileNameWithoutExtension(finalPath)}.partial-{Guid.NewGuid().ToString("N")[..8]}{Path.GetExtension(finalPath)}";
+
+    /// <summary>Renames the temporary onto <see cref="FinalPath"/>, replacing an existing file.</summary>
+    public void Commit()
+    {
+        if (finished) throw new InvalidOperationException($"{FinalPath}: already committed or abandoned");
+        fileSystem.Replace(TemporaryPath, FinalPath);
+        finished = true;
+    }
+
+    /// <summary>Without <see cref="Commit"/>, deletes the temporary file or folder.</summary>
+    public void Dispose()
+    {
+        if (finished) return;
+        finished = true;
+        fileSystem.Delete(TemporaryPath);
+    }
+
+    /// <summary>Writes a local file through <paramref name="write"/> and commits it.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        using var file = Begin(path);
+        using (var stream = new FileStream(file.TemporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            write(stream);
+        file.Commit();
+    }
+
+    /// <summary>Like <see cref="File.WriteAllText(string, string?)"/> (UTF-8, no BOM), atomically.</summary>
+    public static void WriteAllText(string path, string text) =>
+        Write(path, stream => stream.Write(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text)));
+}
