@@ -11,7 +11,7 @@ public static class PipelineOptions
 
     public static Option<FileInfo> Weights() => new("--weights") { Description = "Model weights (.safetensors from `geodense train`, or a reference .pth).", Required = true };
 
-    public static Option<int?> Threads() => new("--threads") { Description = "CPU threads for the model (default: all cores)." };
+    public static Option<int?> Threads() => ThreadCount.Option("CPU threads for the model (default: all cores).");
 
     public static PipelineConfig Load(FileInfo file, string expectedTask)
     {
