@@ -26,6 +26,15 @@ public static class Interruption
     /// <summary>The exit code for a run stopped by <see cref="Signal"/>.</summary>
     public static int ExitCode => Signal == PosixSignal.SIGTERM ? SigTermExitCode : SigIntExitCode;
 
+    /// <summary>
+    /// Throws <see cref="OperationCanceledException"/> once a signal arrived; <paramref name="state"/> says what was
+    /// finished and what was not (it becomes the "interrupted: ..." line).
+    /// </summary>
+    public static void ThrowIfStopped(Func<string> state)
+    {
+        if (Token.IsCancellationRequested) throw new OperationCanceledException(state(), Token);
+    }
+
     /// <summary>Starts listening; call once, before the command runs.</summary>
     public static void Install()
     {

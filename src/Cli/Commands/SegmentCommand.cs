@@ -26,10 +26,18 @@ public static class SegmentCommand
             var predictor = new SegmentationPredictor(config, model, device);
             // a bad mosaic among many is reported before any is segmented
             foreach (var file in files) predictor.CheckInput(file);
+            InputWarnings.WarnIfNotGeoreferenced(files);
+            int finished = 0;
             foreach (var file in files)
             {
                 var bar = new PipelineProgress(Path.GetFileName(file), "tiles");
-                var result = predictor.Predict(file, parse.GetValue(output)!.FullName, p => bar.Report(p.Done, p.Total, p.TilesPerSecond));
+                // until the predictor takes Interruption.Token itself, its progress callback is where a signal is noticed
+                var result = predictor.Predict(file, parse.GetValue(output)!.FullName, p =>
+                {
+                    Interruption.ThrowIfStopped(() => $"{finished} of {files.Count} input(s) segmented; {file} stopped at {p.Done} of {p.Total} tiles, its outputs not written");
+                    bar.Report(p.Done, p.Total, p.TilesPerSecond);
+                });
+                finished++;
                 Console.WriteLine($"{file}: {result.Tiles} tiles in {result.Seconds:F1} s -> {result.Classes}");
                 foreach (var extra in new[] { result.Probabilities, result.Polygons, result.Preview })
                     if (extra is not null) Console.WriteLine($"  {extra}");
