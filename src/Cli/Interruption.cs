@@ -4,15 +4,20 @@ namespace GeoDense.Cli;
 
 /// <summary>
 /// Process-wide Ctrl-C / SIGTERM handling. The first signal cancels <see cref="Token"/> and lets the running command
-/// unwind (temporary outputs are deleted on the way out, so nothing partial is left); a second signal exits at once,
-/// for a command that does not look at the token yet.
+/// unwind (temporary outputs are deleted on the way out, so nothing partial is left). A second signal exits at once,
+/// and so does a command still running <see cref="GracePeriod"/> after the first (one that does not look at the token
+/// yet): a signal always stops the process within seconds. Only temporary names can be left then, never a final path.
 /// </summary>
 public static class Interruption
 {
     /// <summary>Shell convention: 128 + signal number.</summary>
     public const int SigIntExitCode = 130, SigTermExitCode = 143;
 
+    /// <summary>How long a command may take to notice <see cref="Token"/> before the process exits without it.</summary>
+    public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(10);
+
     private static readonly CancellationTokenSource Source = new();
+    private static Timer? graceTimer;
     private static readonly List<PosixSignalRegistration> Registrations = [];
     private static int signalCount;
     private static PosixSignal? received;
@@ -54,11 +59,25 @@ public static class Interruption
         {
             received = context.Signal;
             Console.Error.WriteLine($"{Name(context.Signal)} received: stopping (send it again to exit at once)");
+            var code = ExitCode;
+            graceTimer = new Timer(_ => ExitNow(code, $"still running {GracePeriod.TotalSeconds:0} s after {Name(context.Signal)}"),
+                null, GracePeriod, Timeout.InfiniteTimeSpan);
             Source.Cancel();
             return;
         }
-        Environment.Exit(context.Signal == PosixSignal.SIGTERM ? SigTermExitCode : SigIntExitCode);
+        ExitNow(context.Signal == PosixSignal.SIGTERM ? SigTermExitCode : SigIntExitCode, $"second {Name(context.Signal)}");
     }
+
+    private static void ExitNow(int code, string why)
+    {
+        Console.Error.WriteLine($"interrupted: {why}; exiting without cleanup");
+        Console.Error.Flush();
+        // not Environment.Exit: tearing the runtime down under running libtorch threads crashes (measured: SIGSEGV)
+        ExitProcess(code);
+    }
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    private static extern void ExitProcess(int status);
 
     private static string Name(PosixSignal signal) => signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT";
 }
