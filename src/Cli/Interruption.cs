@@ -17,16 +17,20 @@ public static class Interruption
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(10);
 
     private static readonly CancellationTokenSource Source = new();
-    private static Timer? graceTimer;
     private static readonly List<PosixSignalRegistration> Registrations = [];
-    private static int signalCount;
+    private static readonly Lock Gate = new();
     private static PosixSignal? received;
+    // held in a field: a timer only a local refers to may be collected before it fires
+    private static Timer? graceTimer;
 
     /// <summary>Cancelled on the first SIGINT or SIGTERM; commands pass it to the task layer.</summary>
     public static CancellationToken Token => Source.Token;
 
     /// <summary>The signal that cancelled <see cref="Token"/>, or null while none arrived.</summary>
-    public static PosixSignal? Signal => Volatile.Read(ref signalCount) > 0 ? received : null;
+    public static PosixSignal? Signal
+    {
+        get { lock (Gate) return received; }
+    }
 
     /// <summary>The exit code for a run stopped by <see cref="Signal"/>.</summary>
     public static int ExitCode => Signal == PosixSignal.SIGTERM ? SigTermExitCode : SigIntExitCode;
@@ -55,9 +59,14 @@ public static class Interruption
     {
         // keep the process alive: the command stops itself at its next token check and cleans up
         context.Cancel = true;
-        if (Interlocked.Increment(ref signalCount) == 1)
+        bool first;
+        lock (Gate)
         {
-            received = context.Signal;
+            first = received is null;
+            received ??= context.Signal;
+        }
+        if (first)
+        {
             Console.Error.WriteLine($"{Name(context.Signal)} received: stopping (send it again to exit at once)");
             var code = ExitCode;
             graceTimer = new Timer(_ => ExitNow(code, $"still running {GracePeriod.TotalSeconds:0} s after {Name(context.Signal)}"),
