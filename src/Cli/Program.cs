@@ -1,9 +1,18 @@
 using System.CommandLine;
 using GeoDense.Cli;
 using GeoDense.Cli.Commands;
+using GeoDense.Geo;
 
 var root = new RootCommand("GeoDense: dense prediction on geospatial rasters (LeMeViT + UperNet / Oriented R-CNN / BIT).");
 foreach (var command in CommandCatalog.All())
     root.Subcommands.Add(command);
-// Exceptions reach CliErrors (exit 2 for input problems) instead of System.CommandLine's generic handler.
-return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+Interruption.Install();
+CliWarnings.Install();
+return CliErrors.Run(() =>
+{
+    var parse = root.Parse(args);
+    if (UsageErrors.Report(parse, Console.Error)) return CliErrors.BadInput;
+    // Exceptions reach CliErrors (exit 2 for input problems) instead of System.CommandLine's generic handler;
+    // signals are Interruption's, not System.CommandLine's own termination handling.
+    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+});

@@ -9,7 +9,7 @@ namespace GeoDense.Geo;
 /// Band numbers are 1-based like GDAL's. Buffers are band-major (CHW). One instance per thread:
 /// GDAL dataset handles are not thread-safe, so open the path again on other threads.
 /// </summary>
-public sealed unsafe class Raster : IDisposable
+public sealed unsafe partial class Raster : IDisposable
 {
     private IntPtr handle;
     private RasterBandInfo[]? bands;
@@ -71,6 +71,7 @@ public sealed unsafe class Raster : IDisposable
         if (dataset == IntPtr.Zero) throw new GdalException($"Cannot create a {spec.Width}x{spec.Height} in-memory raster: {GdalLibrary.TakeError()}");
         var raster = new Raster(dataset, "(memory)", writable: true);
         if (spec.GeoTransform is { } gt) raster.SetGeoTransform(gt);
+        else if (spec.Gcps is { } gcps) raster.SetGroundControlPoints(gcps);
         if (spec.Crs is { } crs) raster.SetSpatialReference(crs);
         if (spec.NoData is { } nd)
             for (int b = 1; b <= spec.BandCount; b++) raster.SetNoData(b, nd);
@@ -117,13 +118,13 @@ public sealed unsafe class Raster : IDisposable
         }
     }
 
-    public bool IsGeoreferenced => GeoTransform is not null && SpatialReference is not null;
+    /// <summary>A geotransform with a CRS, or ground control points with theirs (outputs copy either).</summary>
+    public bool IsGeoreferenced => (GeoTransform is not null && SpatialReference is not null) || GroundControlPoints is { Crs: not null };
 
-    /// <summary>Says once, through <see cref="GeoDiagnostics"/>, that outputs derived from this raster stay in pixel space.</summary>
+    /// <summary>Says, through <see cref="GeoDiagnostics"/>, that outputs derived from this raster stay in pixel space.</summary>
     public void WarnIfNotGeoreferenced()
     {
-        if (!IsGeoreferenced)
-            GeoDiagnostics.RaiseWarning($"'{Path}' has no georeference (geotransform and CRS); outputs will be in pixel coordinates.");
+        if (!IsGeoreferenced) GeoDiagnostics.RaiseWarning($"{Path}: no georeference; outputs are in pixel space");
     }
 
     public RasterInfo Describe() => RasterInfo.From(this);
@@ -197,8 +198,15 @@ public sealed unsafe class Raster : IDisposable
 
         if (options.NodataAsPad)
             for (int i = 0; i < bandList.Length; i++)
-                if (Band(bandList[i]).NoData is { } noData)
-                    ReplaceNoData(destination.Slice((int)(i * plane), (int)plane), outW, ox0, ox1, oy0, oy1, noData, pad);
+            {
+                var bandPlane = destination.Slice((int)(i * plane), (int)plane);
+                if (Band(bandList[i]).NoData is { } noData && !double.IsNaN(noData))
+                    ReplaceNoData(bandPlane, outW, ox0, ox1, oy0, oy1, noData, pad);
+                // NaN is nodata whether or not the file declares it (and resampling spreads it): never hand it to a model.
+                // Integer buffers cannot hold NaN; GDAL has already turned it into a number there.
+                if (typeof(T) == typeof(float) || typeof(T) == typeof(double))
+                    ReplaceNoData(bandPlane, outW, ox0, ox1, oy0, oy1, double.NaN, pad);
+            }
     }
 
     /// <summary>Reads a window into a new band-major array.</summary>
@@ -224,7 +232,8 @@ public sealed unsafe class Raster : IDisposable
 
     /// <summary>
     /// Validity of each pixel of <paramref name="window"/> (1 valid, 0 nodata or outside): a pixel is valid when any
-    /// of <paramref name="bandList"/> is valid in GDAL's mask (nodata values, alpha band or mask file).
+    /// of <paramref name="bandList"/> is valid in GDAL's mask (nodata values, alpha band or mask file) and, in a
+    /// floating-point band, is not NaN (GDAL's mask only knows NaN when NaN is the declared nodata value).
     /// </summary>
     public void ReadValidMask(PixelWindow window, ReadOnlySpan<int> bandList, Span<byte> destination)
     {
@@ -242,14 +251,19 @@ public sealed unsafe class Raster : IDisposable
         var extra = RasterIOExtraArg.Create(0);
         foreach (var b in bandList)
         {
-            var mask = GDALGetMaskBand(BandHandle(b));
-            int err;
-            GdalLibrary.ClearError();
-            fixed (byte* buffer = bandMask)
-                err = GdalBandApi.GDALRasterIOEx(mask, 0, inside.X, inside.Y, inside.Width, inside.Height, buffer,
-                    inside.Width, inside.Height, (int)RasterDataType.Byte, 1, inside.Width, &extra);
-            if (err >= (int)CplErr.Failure)
-                throw new RasterInputException(Path, $"Reading the nodata mask of {window} in '{Path}' failed: {GdalLibrary.TakeError()}.");
+            if (GDALGetMaskFlags(BandHandle(b)) == MaskAllValid) bandMask.AsSpan().Fill(1);
+            else
+            {
+                var mask = GDALGetMaskBand(BandHandle(b));
+                int err;
+                GdalLibrary.ClearError();
+                fixed (byte* buffer = bandMask)
+                    err = GdalBandApi.GDALRasterIOEx(mask, 0, inside.X, inside.Y, inside.Width, inside.Height, buffer,
+                        inside.Width, inside.Height, (int)RasterDataType.Byte, 1, inside.Width, &extra);
+                if (err >= (int)CplErr.Failure)
+                    throw new RasterInputException(Path, $"Reading the nodata mask of {window} in '{Path}' failed: {GdalLibrary.TakeError()}.");
+            }
+            if (Band(b).DataType.IsFloatingPoint()) ClearNaNPixels(b, inside, bandMask);
             for (int y = 0; y < inside.Height; y++)
             {
                 var row = plane.Slice((oy + y) * window.Width + ox, inside.Width);
@@ -259,12 +273,31 @@ public sealed unsafe class Raster : IDisposable
         }
     }
 
-    /// <summary>True when GDAL knows every pixel of these bands is valid (no nodata, alpha or mask).</summary>
+    /// <summary>
+    /// True when every pixel of these bands is known to be valid without reading them: GDAL reports no nodata, alpha
+    /// or mask, and no band is floating point (a float band may hold NaN, which is nodata declared or not).
+    /// </summary>
     public bool AllValid(ReadOnlySpan<int> bandList)
     {
         foreach (var b in bandList)
-            if (GDALGetMaskFlags(BandHandle(b)) != MaskAllValid) return false;
+            if (Band(b).DataType.IsFloatingPoint() || GDALGetMaskFlags(BandHandle(b)) != MaskAllValid) return false;
         return true;
+    }
+
+    /// <summary>Sets <paramref name="mask"/> (inside.Width x inside.Height) to 0 where band <paramref name="band"/> is NaN.</summary>
+    private void ClearNaNPixels(int band, PixelWindow inside, Span<byte> mask)
+    {
+        var values = new float[inside.Area];
+        var extra = RasterIOExtraArg.Create(0);
+        int err;
+        GdalLibrary.ClearError();
+        fixed (float* buffer = values)
+            err = GdalBandApi.GDALRasterIOEx(BandHandle(band), 0, inside.X, inside.Y, inside.Width, inside.Height, buffer,
+                inside.Width, inside.Height, (int)RasterDataType.Float32, sizeof(float), (long)inside.Width * sizeof(float), &extra);
+        if (err >= (int)CplErr.Failure)
+            throw new RasterInputException(Path, $"Reading band {band} of {inside} in '{Path}' failed: {GdalLibrary.TakeError()}. The file may be truncated or corrupt.");
+        for (int i = 0; i < values.Length; i++)
+            if (float.IsNaN(values[i])) mask[i] = 0;
     }
 
     /// <summary>Writes a band-major buffer into a window that lies inside the raster.</summary>
@@ -309,10 +342,11 @@ public sealed unsafe class Raster : IDisposable
         bands = null;
     }
 
-    /// <summary>Copies geotransform and CRS from <paramref name="source"/> (a no-op for what it lacks).</summary>
+    /// <summary>Copies geotransform and CRS, or else the GCPs, from <paramref name="source"/> (a no-op for what it lacks).</summary>
     public void CopyGeoreferenceFrom(Raster source)
     {
         if (source.GeoTransform is { } gt) SetGeoTransform(gt);
+        else if (source.GroundControlPoints is { } gcps) SetGroundControlPoints(gcps);
         if (source.SpatialReference is { } crs) SetSpatialReference(crs);
     }
 

@@ -21,6 +21,9 @@ public static class RasterDataTypes
 
     public static bool IsComplex(this RasterDataType type) => type is >= RasterDataType.CInt16 and <= RasterDataType.CFloat64;
 
+    /// <summary>Real floating-point pixels: the types that can hold NaN.</summary>
+    public static bool IsFloatingPoint(this RasterDataType type) => type is RasterDataType.Float32 or RasterDataType.Float64;
+
     /// <summary>The GDAL type a C# buffer element maps to.</summary>
     internal static RasterDataType Of<T>() where T : unmanaged =>
         typeof(T) == typeof(float) ? RasterDataType.Float32

@@ -9,7 +9,7 @@ namespace GeoDense.Geo;
 public sealed record RasterInfo(
     string Path, string Driver, int Width, int Height, int BandCount,
     IReadOnlyList<RasterBandInfo> Bands, double[]? GeoTransform, int? Epsg, string? CrsName, string? CrsWkt,
-    double[]? Bounds, double[]? LonLatCenter)
+    double[]? Bounds, double[]? LonLatCenter, int GcpCount = 0, int? GcpEpsg = null, string? GcpCrsName = null)
 {
     public static RasterInfo From(Raster raster)
     {
@@ -33,11 +33,13 @@ public sealed record RasterInfo(
                 }
             }
         }
+        var gcps = raster.GroundControlPoints;
         return new RasterInfo(raster.Path, raster.DriverName, raster.Width, raster.Height, raster.BandCount, raster.Bands,
-            gt?.ToArray(), crs?.Epsg, crs?.Name, crs?.Wkt, bounds, center);
+            gt?.ToArray(), crs?.Epsg, crs?.Name, crs?.Wkt, bounds, center, gcps?.Count ?? 0, gcps?.Crs?.Epsg, gcps?.Crs?.Name);
     }
 
-    public bool IsGeoreferenced => GeoTransform is not null && CrsWkt is not null;
+    /// <summary>A geotransform with a CRS, or ground control points with theirs; without either outputs stay in pixel space.</summary>
+    public bool IsGeoreferenced => (GeoTransform is not null && CrsWkt is not null) || (GcpCount > 0 && GcpCrsName is not null);
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -63,7 +65,9 @@ public sealed record RasterInfo(
             if (g[2] != 0 || g[4] != 0) s.Append(c, $", rotation ({g[2]:R}, {g[4]:R})");
             s.AppendLine();
         }
-        else s.AppendLine("Georef:      none (pixel coordinates only)");
+        else if (GcpCount == 0) s.AppendLine("Georef:      none (pixel coordinates only)");
+        if (GcpCount > 0)
+            s.AppendLine(c, $"GCPs:        {GcpCount}, CRS {(GcpCrsName is null ? "none" : $"{(GcpEpsg is { } ge ? $"EPSG:{ge} " : "")}{GcpCrsName}")}");
         s.AppendLine(CrsWkt is null ? "CRS:         none" : $"CRS:         {(Epsg is { } e ? $"EPSG:{e} " : "")}{CrsName}");
         if (Bounds is { } b) s.AppendLine(c, $"Bounds:      x {b[0]:R} .. {b[2]:R}, y {b[1]:R} .. {b[3]:R}");
         if (LonLatCenter is { } ll) s.AppendLine(c, $"Center:      lon {ll[0]:F6}, lat {ll[1]:F6}");

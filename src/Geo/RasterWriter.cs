@@ -45,6 +45,7 @@ public sealed class RasterWriter : IDisposable
             if (dataset == IntPtr.Zero) throw new GdalException($"Cannot create '{path}': {GdalLibrary.TakeError()}");
             raster = Raster.Adopt(dataset, file.TemporaryPath, writable: true);
             if (spec.GeoTransform is { } gt) raster.SetGeoTransform(gt);
+            else if (spec.Gcps is { } gcps) raster.SetGroundControlPoints(gcps);
             if (spec.Crs is { } crs) raster.SetSpatialReference(crs);
             if (spec.NoData is { } nd)
                 for (int b = 1; b <= spec.BandCount; b++) raster.SetNoData(b, nd);

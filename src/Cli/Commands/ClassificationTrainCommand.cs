@@ -14,7 +14,7 @@ public static class ClassificationTrainCommand
         options = options with { WorkDir = OutputFolder.Prepare(workDir ?? options.WorkDir) };
         ComputeDevice.Resolve(config.Device, threads);
         var result = new ClassificationTrainer(options, TrainCommand.Report(new PipelineProgress("train", "it")), Console.Error)
-            .Run(resume, CliErrors.Cancellation);
+            .Run(resume, Interruption.Token);
         Console.WriteLine($"weights: {result.Weights}");
         if (result.Validation is { } metrics) Console.WriteLine($"validation: {metrics}");
         return 0;

@@ -49,7 +49,7 @@ public static class DemoCommand
             Console.WriteLine($"[2/4] training {pipeline.Model.Backbone} + UperNet for {train.Iterations} iterations (batch {train.BatchSize}, crops {train.Augment.CropSize})");
             if (Directory.Exists(train.WorkDir)) Directory.Delete(train.WorkDir, recursive: true);   // the demo owns its folder
             var result = new SegmentationTrainer(pipeline, train.WorkDir, device, TrainCommand.Report(new PipelineProgress("train", "it")))
-                .Run(resume: false, CliErrors.Cancellation);
+                .Run(resume: false, Interruption.Token);
             if (result.Validation is { } v) Console.WriteLine($"      held-out tile 9_9: mIoU {v.MeanIoU:F3}, mF1 {v.MeanF1:F3}, OA {v.OverallAccuracy:F3}");
         }
         else Console.WriteLine($"[2/4] reusing {weights} (pass --retrain to train again)");
@@ -58,7 +58,7 @@ public static class DemoCommand
         using var session = SegmentationModels.Load(pipeline, "pipelines/demo-segmentation.yaml", weights, device);
         var segmentBar = new PipelineProgress("segment", "tiles");
         var outputs = new SegmentationPredictor(pipeline, session)
-            .Predict(scene, Path.Combine(folder, "output"), p => segmentBar.Report(p.Done, p.Total, p.TilesPerSecond), CliErrors.Cancellation);
+            .Predict(scene, Path.Combine(folder, "output"), p => segmentBar.Report(p.Done, p.Total, p.TilesPerSecond), Interruption.Token);
 
         Console.WriteLine("[4/4] scoring the class map against the scene's true labels");
         var metrics = ScoreScene(outputs.Classes, pipeline);

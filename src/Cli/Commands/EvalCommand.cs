@@ -39,7 +39,7 @@ public static class EvalCommand
             bar ??= new PipelineProgress(Path.GetFileName(p.Input), "tiles");
             bar.Report(p.Done, p.Total, p.TilesPerSecond);
             if (p.Done >= p.Total) bar = null;
-        }, CliErrors.Cancellation);
+        }, Interruption.Token);
         Console.WriteLine(metrics.ToTable());
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true,
             NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));

@@ -45,11 +45,15 @@ public static class ModelBenchCommand
             else model.Forward(input);
         }
 
+        var stop = Interruption.Token;
         for (var i = 0; i < 2; i++) Pass();
+        // stderr keeps stdout's last line the result; the line also tells a watcher that timing has begun
+        Console.Error.WriteLine($"timing {config.Name} for {seconds:0.###} s");
         var clock = Stopwatch.StartNew();
         var passes = 0;
         while (clock.Elapsed.TotalSeconds < seconds)
         {
+            if (stop.IsCancellationRequested) throw new OperationCanceledException($"model bench stopped after {passes} timed pass(es)", stop);
             Pass();
             passes++;
         }

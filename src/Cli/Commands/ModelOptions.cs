@@ -16,7 +16,7 @@ public static class ModelOptions
 
     public static Option<int?> NumClasses() => new("--num-classes") { Description = "Classes of the classification head (default: from the weights, else 1000)." };
 
-    public static Option<int?> Threads() => new("--threads") { Description = "CPU threads for libtorch (default: all cores)." };
+    public static Option<int?> Threads() => ThreadCount.Option("CPU threads for libtorch (default: all cores).");
 
     public static LeMeViTConfig ResolveArch(string arch) =>
         LeMeViTConfig.TryFromArch(arch)

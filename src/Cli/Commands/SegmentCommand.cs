@@ -38,7 +38,12 @@ public static class SegmentCommand
             foreach (var file in files)
             {
                 var bar = new PipelineProgress($"{Path.GetFileName(file.Path)} ({finished + 1}/{files.Count})", "tiles");
-                var result = predictor.Predict(file.Path, folder, p => bar.Report(p.Done, p.Total, p.TilesPerSecond), CliErrors.Cancellation, file.OutputStem);
+                PredictOutputs result;
+                try { result = predictor.Predict(file.Path, folder, p => bar.Report(p.Done, p.Total, p.TilesPerSecond), Interruption.Token, file.OutputStem); }
+                catch (OperationCanceledException) when (Interruption.Token.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException($"{finished} of {files.Count} input(s) segmented; {file.Path} stopped, its outputs not written");
+                }
                 finished++;
                 Console.WriteLine($"{file.Path}: {result.Tiles} tiles in {result.Seconds:F1} s -> {result.Classes}");
                 foreach (var extra in result.Polygons.Prepend(result.Probabilities).Append(result.Preview))

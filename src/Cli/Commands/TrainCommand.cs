@@ -32,7 +32,7 @@ public static class TrainCommand
         var dir = OutputFolder.Prepare(workDir ?? config.Train?.WorkDir ?? throw new UserInputException($"{pipelineFile}: no `train` section"));
         var device = ComputeDevice.Resolve(config.Device, threads);
         var result = new SegmentationTrainer(config, dir, device, Report(new PipelineProgress("train", "it")), Console.Error)
-            .Run(resume, CliErrors.Cancellation);
+            .Run(resume, Interruption.Token);
         Console.WriteLine($"weights: {result.Weights}");
         if (result.Validation is { } metrics) Console.WriteLine(metrics.ToTable());
         return 0;

@@ -87,13 +87,13 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
     /// Opens <paramref name="input"/> and checks it has the bands the pipeline reads, so a command given many mosaics
     /// can reject a bad one before segmenting any.
     /// </summary>
-    /// <returns>warnings: no georeference, or values unlike what the weights were trained on</returns>
+    /// <returns>warnings: values unlike what the weights were trained on (a missing georeference goes to <see cref="GeoDiagnostics"/>)</returns>
     public IReadOnlyList<string> CheckInput(string input)
     {
         using var source = Raster.Open(input);
         CheckBands(source);
         var warnings = new List<string>();
-        if (source.GeoTransform is null) warnings.Add($"{input}: no georeference; outputs are in pixel space");
+        source.WarnIfNotGeoreferenced();
         if (trainedOn is not null) warnings.AddRange(trainedOn.Compare(source, [.. pipeline.Input.Bands]));
         return warnings;
     }
