@@ -9,8 +9,7 @@ namespace GeoDense.Cli;
 /// </summary>
 public static class ThreadCount
 {
-    /// <summary>More than 4 threads per core only adds contention; 256 caps it on very large machines.</summary>
-    public static int Maximum { get; } = Math.Min(256, 4 * Environment.ProcessorCount);
+    public static int Maximum => Tasks.Inference.ComputeDevice.MaxThreads;
 
     public static Option<int?> Option(string description)
     {

@@ -22,26 +22,11 @@ public static class ModelOptions
         LeMeViTConfig.TryFromArch(arch)
         ?? throw new UserInputException($"--arch '{arch}' is not a known backbone; use one of {string.Join(", ", LeMeViTConfig.ArchNames)}");
 
-    public static void ApplyThreads(int? threads)
-    {
-        if (threads is not { } n) return;
-        if (n < 1) throw new UserInputException($"--threads must be at least 1, got {n}");
-        TorchRuntime.SetNumThreads(n);
-    }
+    public static void ApplyThreads(int? threads) => Tasks.Inference.ComputeDevice.SetThreads(threads);
 
     /// <summary>The state dict of a weights file; a GeoDense file whose stored config names another arch is refused.</summary>
-    public static OrderedDictionary<string, TensorData> ReadWeights(FileInfo weights, LeMeViTConfig arch)
-    {
-        if (!weights.Exists) throw new UserInputException($"{weights}: weights file not found");
-        if (CheckpointFormats.Detect(weights.FullName) == CheckpointFormat.Safetensors
-            && GeoDenseMetadata.ConfigJson(Safetensors.ReadMetadata(weights.FullName)) is { } json)
-        {
-            var stored = LeMeViTConfig.FromJson(json);
-            if (!string.Equals(stored.Name, arch.Name, StringComparison.OrdinalIgnoreCase))
-                throw new UserInputException($"{weights}: these weights are for {stored.Name}, not --arch {arch.Name}");
-        }
-        return LeMeViTWeights.ReadStateDict(weights.FullName);
-    }
+    public static OrderedDictionary<string, TensorData> ReadWeights(FileInfo weights, LeMeViTConfig arch) =>
+        LeMeViTWeights.ReadStateDict(weights.FullName, arch);
 
     /// <summary>Named tensors from a safetensors file as native tensors (owned by the current scope).</summary>
     public static Tensor ReadTensor(FileInfo file, string name)

@@ -5,16 +5,21 @@ namespace GeoDense.Tasks.Inference;
 /// <summary>The device a run uses: the pipeline's `device` (auto | cpu | cuda), or an override, with the CPU thread count.</summary>
 public static class ComputeDevice
 {
-    /// <summary>More threads than this is a typo, not a setting.</summary>
-    public static int MaxThreads => Math.Max(256, 4 * Environment.ProcessorCount);
+    /// <summary>More than 4 threads per core only adds contention; 256 caps it on very large machines.</summary>
+    public static int MaxThreads { get; } = Math.Min(256, 4 * Environment.ProcessorCount);
+
+    /// <summary>Sets libtorch's CPU thread count (null keeps its default: all cores).</summary>
+    public static void SetThreads(int? threads)
+    {
+        if (threads is not { } n) return;
+        if (n < 1 || n > MaxThreads)
+            throw new Pipelines.PipelineInputException($"--threads must be between 1 and {MaxThreads} (4 x {Environment.ProcessorCount} cores, at most 256), got {n}");
+        TorchRuntime.SetNumThreads(n);
+    }
 
     public static Device Resolve(string requested, int? threads = null)
     {
-        if (threads is { } n)
-        {
-            if (n < 1 || n > MaxThreads) throw new Pipelines.PipelineInputException($"--threads {n}: use 1..{MaxThreads}");
-            TorchRuntime.SetNumThreads(n);
-        }
+        SetThreads(threads);
         return requested switch
         {
             "cpu" => Device.Cpu,

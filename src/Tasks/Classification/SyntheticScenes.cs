@@ -1,6 +1,6 @@
 using GeoDense.Geo;
 
-namespace GeoDense.Tasks.Tests.Classification;
+namespace GeoDense.Tasks.Classification;
 
 /// <summary>
 /// Writes a small scene-classification folder: four aerial-looking classes that stay distinguishable under
