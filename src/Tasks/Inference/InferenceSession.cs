@@ -72,7 +72,7 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
     {
         if (!weights.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) return new Dictionary<string, string>();
         try { return Safetensors.ReadMetadata(weights); }
-        catch (Exception e) when (e is not PipelineInputException)
+        catch (Exception e) when (e is not InputException)
         {
             throw new PipelineInputException($"{weights}: not a readable safetensors file ({FirstLine(e.Message)}); is it truncated?");
         }
@@ -82,7 +82,7 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
     {
         OrderedDictionary<string, TensorData> data;
         try { data = Checkpoint.LoadStateDict(weights); }
-        catch (Exception e) when (e is not PipelineInputException)
+        catch (Exception e) when (e is not InputException)
         {
             throw new PipelineInputException($"{weights}: cannot read weights ({FirstLine(e.Message)}); is the file complete?");
         }
