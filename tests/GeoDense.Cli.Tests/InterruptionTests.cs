@@ -41,4 +41,34 @@ public class InterruptionTests(SegmentationFiles files) : IClassFixture<Segmenta
         }
         finally { Directory.Delete(output, recursive: true); }
     }
+
+    [Fact]
+    public void Sigterm_during_training_saves_a_checkpoint_of_what_finished_and_exits_143()
+    {
+        var root = Directory.CreateTempSubdirectory("geodense-cli-train-sigterm-").FullName;
+        try
+        {
+            var data = Path.Combine(root, "data");
+            GeoDense.Tasks.Segmentation.SyntheticPotsdam.WriteTile(data, "1_1", 200, 200, seed: 1);
+            GeoDense.Tasks.Segmentation.SyntheticPotsdam.WriteTile(data, "9_9", 96, 96, seed: 2);
+            var pipeline = Path.Combine(root, "p.yaml");
+            // a run far too long to end on its own, and no checkpoint of its own before the end
+            File.WriteAllText(pipeline, ResumeTests.Yaml(data).Replace("iterations: 16", "iterations: 1000000")
+                .Replace("checkpoint_every: 2", "checkpoint_every: 1000000").Replace("validate_every: 6", "validate_every: 1000000"));
+            var work = Path.Combine(root, "run");
+            using var train = new RunningGeodense("train", "segmentation", "--pipeline", pipeline, "--work-dir", work, "--threads", "1");
+            train.WaitForLine(l => l.StartsWith("train [", StringComparison.Ordinal), StartLimit);
+            train.Terminate();
+            Assert.Equal(143, train.WaitForExit(StopLimit));
+            Assert.Contains("interrupted: training interrupted after iteration", train.Err);
+            Assert.Contains("run again with --resume to continue", train.Err);
+            Assert.DoesNotContain("   at ", train.Err);
+            // the checkpoint is complete (model and optimizer) and nothing temporary is left
+            var checkpoints = Path.Combine(work, "checkpoints");
+            var optimizer = Assert.Single(Directory.GetFiles(checkpoints, "*.optim.safetensors"));
+            Assert.True(File.Exists(optimizer.Replace(".optim.safetensors", ".safetensors")));
+            Assert.Empty(Directory.GetFiles(work, ".*partial*", SearchOption.AllDirectories));
+        }
+        finally { Directory.Delete(root, recursive: true); }
+    }
 }

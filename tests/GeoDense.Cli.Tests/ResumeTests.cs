@@ -12,7 +12,7 @@ namespace GeoDense.Cli.Tests;
 /// </summary>
 public class ResumeTests
 {
-    static string Yaml(string data) => $$"""
+    internal static string Yaml(string data) => $$"""
         task: segmentation
         model:
           backbone: lemevit-nano
