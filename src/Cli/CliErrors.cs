@@ -53,6 +53,8 @@ public static class CliErrors
     static string? UserMessage(Exception e) => e switch
     {
         InputException => e.Message,
+        // a missing assembly is a broken install, not a path the user gave
+        FileNotFoundException { FileName: { } name } when name.Contains(", Version=", StringComparison.Ordinal) => null,
         FileNotFoundException or DirectoryNotFoundException => $"{OneLine(e.Message)}; check the path",
         UnauthorizedAccessException => $"{OneLine(e.Message)}; check the permissions",
         _ => null,

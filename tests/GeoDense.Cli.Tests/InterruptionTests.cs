@@ -31,7 +31,10 @@ public class InterruptionTests(SegmentationFiles files) : IClassFixture<Segmenta
         var output = Directory.CreateTempSubdirectory("geodense-cli-sigterm-").FullName;
         try
         {
-            using var segment = new RunningGeodense("segment", "--pipeline", files.Pipeline, "--weights", files.Weights,
+            // on the CPU whatever the machine has, so the run is long enough to be stopped half-way
+            var pipeline = Path.Combine(output, "..", Path.GetFileName(output) + ".yaml");
+            File.WriteAllText(pipeline, File.ReadAllText(files.Pipeline).Replace("device: auto", "device: cpu"));
+            using var segment = new RunningGeodense("segment", "--pipeline", pipeline, "--weights", files.Weights,
                 "--input", input, "--output", output, "--threads", "1");
             segment.WaitForLine(l => l.StartsWith("large.tif (1/1) [", StringComparison.Ordinal), StartLimit);
             segment.Terminate();
@@ -39,7 +42,11 @@ public class InterruptionTests(SegmentationFiles files) : IClassFixture<Segmenta
             Assert.Contains("interrupted: 0 of 1 input(s) segmented;", segment.Err);
             Assert.Empty(Directory.GetFiles(output, "*", SearchOption.AllDirectories));
         }
-        finally { Directory.Delete(output, recursive: true); }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+            File.Delete(output + ".yaml");
+        }
     }
 
     [Fact]

@@ -53,7 +53,8 @@ public class GcpTests
             stitcher.Complete();
         }
         finally { GeoDiagnostics.Warning -= Collect; }
-        Assert.DoesNotContain(warnings, w => w.Contains("no georeference"));
+        // other test classes warn about their own rasters on the same process-wide event
+        Assert.DoesNotContain(warnings, w => w.Contains("no georeference") && w.Contains(input));
 
         using var result = Raster.Open(output);
         Assert.Null(result.GeoTransform);

@@ -44,22 +44,25 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
 
     /// <summary>Validation accuracies of a model on a scene folder (whole scenes resized, no augmentation).</summary>
     public static ClassificationMetrics Evaluate(LeMeViTClassifier model, SceneFolderDataset data, SceneAugmentation augment, int batchSize,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Device? device = null)
     {
         var wasTraining = model.Training;
         model.Eval();
         var accuracy = new TopKAccuracy(5);
-        using (TorchRuntime.InferenceMode())
-            for (var start = 0; start < data.Count; start += batchSize)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var scope = TorchRuntime.NewScope();
-                var indices = Enumerable.Range(start, Math.Min(batchSize, data.Count - start)).ToList();
-                var x = Tensor.Stack(indices.Select(i => augment.Eval(data.Load(i))).ToList());
-                var y = Tensor.FromArray(indices.Select(i => (long)data.Samples[i].Label).ToArray(), indices.Count);
-                accuracy.Add(model.Classify(x), y);
-            }
-        model.Train(wasTraining);
+        try
+        {
+            using (TorchRuntime.InferenceMode())
+                for (var start = 0; start < data.Count; start += batchSize)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var scope = TorchRuntime.NewScope();
+                    var indices = Enumerable.Range(start, Math.Min(batchSize, data.Count - start)).ToList();
+                    var x = Tensor.Stack(indices.Select(i => augment.Eval(data.Load(i))).ToList()).To(device ?? Device.Cpu);
+                    var y = Tensor.FromArray(indices.Select(i => (long)data.Samples[i].Label).ToArray(), indices.Count);
+                    accuracy.Add(model.Classify(x).Cpu(), y);
+                }
+        }
+        finally { model.Train(wasTraining); }
         return new ClassificationMetrics(accuracy.Top1, accuracy.TopK, (int)Math.Min(5, model.Config.NumClasses), accuracy.Count);
     }
 
@@ -79,9 +82,18 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
             augment = new SceneAugmentation(options.ImageSize, options.Mean, options.Std, options.MinCropScale);
             var config = options.Backbone with { NumClasses = train.Classes.Count, InChannels = options.Bands.Count };
             model = new LeMeViTClassifier(config);
-            if (options.Pretrained is { } pretrained && !resume)
-                log?.WriteLine($"pretrained {pretrained}: {LeMeViTWeights.Load(model, LoadWithoutForeignHead(pretrained, config), pretrained, strict: true)}");
-            Optimizer = new AdamW(ParameterGroups(model), options.LearningRate, options.Betas.Beta1, options.Betas.Beta2, weightDecay: options.WeightDecay);
+            try
+            {
+                if (options.Pretrained is { } pretrained && !resume)
+                    log?.WriteLine($"pretrained {pretrained}: {LeMeViTWeights.Load(model, LoadWithoutForeignHead(pretrained, config), pretrained, strict: true)}");
+                model.To(options.Device);
+                Optimizer = new AdamW(ParameterGroups(model), options.LearningRate, options.Betas.Beta1, options.Betas.Beta2, weightDecay: options.WeightDecay);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
         }
 
         public Module Model => model;
@@ -98,8 +110,8 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
             using var scope = TorchRuntime.NewScope();
             var random = new CounterRandom(options.Seed, TrainingStream.Augmentation, iteration);
             var indices = BatchIndices(iteration, train.Count);
-            var x = Tensor.Stack(indices.Select(i => augment.Train(train.Load(i), random)).ToList());
-            var y = Tensor.FromArray(indices.Select(i => (long)train.Samples[i].Label).ToArray(), indices.Length);
+            var x = Tensor.Stack(indices.Select(i => augment.Train(train.Load(i), random)).ToList()).To(options.Device);
+            var y = Tensor.FromArray(indices.Select(i => (long)train.Samples[i].Label).ToArray(), indices.Length).To(options.Device);
             var loss = F.CrossEntropy(model.Classify(x), y, labelSmoothing: options.LabelSmoothing);
             Optimizer.ZeroGrad();
             loss.Backward();
@@ -108,7 +120,7 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
         }
 
         public ClassificationMetrics Validate(CancellationToken cancellationToken) =>
-            Evaluate(model, val!, augment, options.BatchSize, cancellationToken);
+            Evaluate(model, val!, augment, options.BatchSize, cancellationToken, options.Device);
 
         /// <summary>Sample k of the run is position k mod n of epoch k / n's shuffle, so any iteration can be recomputed.</summary>
         int[] BatchIndices(long iteration, int count)
@@ -123,7 +135,7 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
                 if (epoch != orderEpoch)
                 {
                     order = Enumerable.Range(0, count).ToArray();
-                    new CounterRandom(options.Seed, TrainingStream.DataOrder, epoch).Shuffle(order);
+                    new CounterRandom(options.Seed, TrainingStream.DataOrder, epoch).Permute(order);
                     orderEpoch = epoch;
                 }
                 result[j] = order![k % count];

@@ -1,4 +1,5 @@
 using GeoDense.Backbones;
+using GeoDense.Torch;
 using GeoDense.Tasks.Pipelines;
 
 namespace GeoDense.Tasks.Classification;
@@ -33,6 +34,8 @@ public sealed record ClassificationTrainingOptions
     public int LogEvery { get; init; } = 20;
     public string WorkDir { get; init; } = "runs/classification";
     public int Seed { get; init; }
+    /// <summary>Where the model trains (the pipeline's `device`, resolved).</summary>
+    public Device Device { get; init; } = Device.Cpu;
     /// <summary>Backbone or classifier weights loaded before training (head skipped when its classes differ).</summary>
     public string? Pretrained { get; init; }
 
@@ -48,8 +51,8 @@ public sealed record ClassificationTrainingOptions
             ?? throw new ClassificationInputException($"{source}: model.backbone '{pipeline.Model.Backbone}' is not one of {string.Join(", ", LeMeViTConfig.ArchNames)}");
         if (pipeline.Optimizer() is not "adamw")
             throw new ClassificationInputException($"{source}: train.optimizer.type '{train.Optimizer.Type}' is not supported for classification; use adamw");
-        if (train.Schedule.Type is not ("cosine" or "poly"))
-            throw new ClassificationInputException($"{source}: train.schedule.type '{train.Schedule.Type}': classification uses cosine");
+        if (train.Schedule.Type != "cosine")
+            throw new ClassificationInputException($"{source}: train.schedule.type '{train.Schedule.Type}': classification trains with a cosine schedule (timm's recipe); use cosine");
         // Relative paths are relative to the working directory, as in the other tasks' pipelines.
         static string Resolve(string p) => Path.GetFullPath(p);
         return new ClassificationTrainingOptions

@@ -39,10 +39,16 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
         if (!File.Exists(weights)) throw new PipelineInputException($"{weights}: weights file not found");
         var warnings = new List<string>();
         var metadata = ReadMetadata(weights);
-        InputProfile? profile = null;
+        InputProfile? profile = InputProfile.FromMetadata(metadata);
+        TPipeline? trained = null;
         if (metadata.TryGetValue(PipelineKey, out var trainedYaml))
         {
-            var trained = PipelineFile.Parse<TPipeline>(trainedYaml, $"{weights} (embedded pipeline)");
+            // weights outlive pipeline-file versions: an embedded pipeline this version cannot read leaves the tensor check
+            try { trained = PipelineFile.Parse<TPipeline>(trainedYaml, $"{weights} (embedded pipeline)"); }
+            catch (PipelineInputException e) { warnings.Add($"{weights}: its embedded pipeline is not readable here ({e.Message.Split('\n')[0]}); checking the tensors only"); }
+        }
+        if (trained is not null)
+        {
             var have = factory.Signature(trained);
             var want = factory.Signature(pipeline);
             var conflicts = have.Conflicts(want);
@@ -50,7 +56,6 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
                 throw new PipelineInputException($"{weights}: weights are {string.Join(", ", conflicts.Select(c => c.Weights))}; " +
                                                  $"pipeline {pipelineSource} asks {string.Join(", ", conflicts.Select(c => c.Pipeline))}");
             if (have.NormalisationDifference(want) is { } normalisation) warnings.Add($"{weights}: {normalisation}");
-            profile = InputProfile.FromMetadata(metadata);
         }
 
         var model = factory.Create(pipeline);

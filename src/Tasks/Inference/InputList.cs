@@ -52,20 +52,38 @@ public static class InputList
         return matches;
     }
 
-    /// <summary>The file name, or parent folders prepended until every stem is unique.</summary>
+    /// <summary>
+    /// The file name without extension; where names clash, files in different folders get their folder names prepended
+    /// (`a_scene`, `b_scene`) and files in one folder their extensions appended (`scene_tif`, `scene_vrt`).
+    /// </summary>
     static List<InputItem> Stems(IReadOnlyList<string> paths)
     {
         var stems = paths.Select(p => System.IO.Path.GetFileNameWithoutExtension(p)).ToArray();
         var parents = paths.Select(p => System.IO.Path.GetDirectoryName(p) ?? "").ToArray();
-        for (int round = 0; round < 32; round++)
+        var extended = new bool[paths.Count];
+        for (int round = 0; round < 64; round++)
         {
-            var clashing = stems.Select((s, i) => (s, i)).GroupBy(x => x.s, StringComparer.Ordinal).Where(g => g.Count() > 1).SelectMany(g => g).ToList();
-            if (clashing.Count == 0) break;
-            foreach (var (_, i) in clashing)
+            var clashes = stems.Select((s, i) => (s, i)).GroupBy(x => x.s, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList();
+            if (clashes.Count == 0) break;
+            foreach (var group in clashes)
             {
-                var parent = System.IO.Path.GetFileName(parents[i]);
-                stems[i] = (parent.Length > 0 ? parent : $"input{i}") + "_" + stems[i];
-                parents[i] = System.IO.Path.GetDirectoryName(parents[i]) ?? "";
+                var members = group.Select(x => x.i).ToList();
+                bool sameFolder = members.Select(i => parents[i]).Distinct(StringComparer.Ordinal).Count() == 1;
+                foreach (var i in members)
+                {
+                    if (sameFolder && !extended[i])
+                    {
+                        stems[i] += "_" + System.IO.Path.GetExtension(paths[i]).TrimStart('.');
+                        extended[i] = true;
+                    }
+                    else if (!sameFolder)
+                    {
+                        var parent = System.IO.Path.GetFileName(parents[i]);
+                        stems[i] = (parent.Length > 0 ? parent : "root") + "_" + stems[i];
+                        parents[i] = System.IO.Path.GetDirectoryName(parents[i]) ?? "";
+                    }
+                    else stems[i] += "_" + i;   // same folder, same name and extension: cannot happen after de-duplication
+                }
             }
         }
         return paths.Select((p, i) => new InputItem(p, stems[i])).ToList();

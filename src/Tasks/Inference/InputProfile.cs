@@ -12,10 +12,17 @@ public sealed record InputProfile(string DataType, int[] Bands, double[] Min, do
 {
     public const string MetadataKey = "geodense.input";
 
-    public string ToJson() => JsonSerializer.Serialize(this);
+    static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    public static InputProfile? FromMetadata(IReadOnlyDictionary<string, string> metadata) =>
-        metadata.TryGetValue(MetadataKey, out var json) ? JsonSerializer.Deserialize<InputProfile>(json) : null;
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The profile in weights metadata; null when absent or unreadable (it only ever feeds warnings).</summary>
+    public static InputProfile? FromMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue(MetadataKey, out var json)) return null;
+        try { return JsonSerializer.Deserialize<InputProfile>(json, Json); }
+        catch (JsonException) { return null; }
+    }
 
     /// <summary>The profile of the given rasters (sampled; the type of the first one).</summary>
     public static InputProfile Of(IEnumerable<string> rasters, int[] bands)
@@ -30,6 +37,8 @@ public sealed record InputProfile(string DataType, int[] Bands, double[] Min, do
             using var raster = Raster.Open(path);
             type ??= raster.Band(bands[0]).DataType.ToString();
             var stats = BandStatistics.Sample(raster, bands, maxSide: 256);
+            // a raster with no valid pixel in its sample (an all-nodata edge tile) says nothing about the value range
+            if (stats.Any(s => !double.IsFinite(s.Mean))) continue;
             for (int b = 0; b < bands.Length; b++)
             {
                 min[b] = Math.Min(min[b], stats[b].Min);
@@ -38,7 +47,8 @@ public sealed record InputProfile(string DataType, int[] Bands, double[] Min, do
             }
             count++;
         }
-        for (int b = 0; b < bands.Length; b++) mean[b] /= Math.Max(1, count);
+        if (count == 0) return new InputProfile(type ?? "unknown", bands, [.. bands.Select(_ => double.NaN)], [.. bands.Select(_ => double.NaN)], [.. bands.Select(_ => double.NaN)]);
+        for (int b = 0; b < bands.Length; b++) mean[b] /= count;
         return new InputProfile(type ?? "unknown", bands, min, max, mean);
     }
 
@@ -48,7 +58,7 @@ public sealed record InputProfile(string DataType, int[] Bands, double[] Min, do
         var type = input.Band(bands[0]).DataType.ToString();
         if (type != DataType)
             yield return $"{input.Path}: data type {type}, but the weights were trained on {DataType} input; rescale it or retrain";
-        if (bands.Length != Bands.Length) yield break;
+        if (bands.Length != Bands.Length || !Max.All(double.IsFinite)) yield break;
         var stats = BandStatistics.Sample(input, bands);
         for (int b = 0; b < bands.Length; b++)
         {

@@ -23,9 +23,14 @@ public sealed class SegmentationTrainer(SegmentationPipeline pipeline, string wo
     {
         var plan = new TrainingPlan(train.Iterations, train.CheckpointEvery, train.ValidateEvery, train.LogEvery, train.Seed);
         var loop = new TrainingLoop(workDir, plan, Schedules.For(train), progress, log);
-        // data problems surface before any model is built
+        // data problems (missing files, band counts, label sizes) surface before any model is built
         var trainRasters = SegmentationData.Find(train.Data);
         var valRasters = train.Val is { } val ? SegmentationData.Find(val) : null;
+        foreach (var rasters in new[] { trainRasters, valRasters ?? [] })
+        {
+            using var reader = new LabelledWindowReader(rasters, [.. pipeline.Input.Bands], (byte)pipeline.Model.IgnoreIndex, pipeline.Model.ScoredClassCount());
+            for (int r = 0; r < rasters.Count; r++) reader.Size(r);
+        }
         return loop.Run(() => new SegmentationTask(pipeline, device, trainRasters, valRasters, resume), resume, cancellationToken);
     }
 
@@ -45,12 +50,20 @@ public sealed class SegmentationTrainer(SegmentationPipeline pipeline, string wo
             this.device = device;
             this.valRasters = valRasters;
             var train = pipeline.Train!;
-            model = SegmentationModels.Create(pipeline);
-            if (!resume && train.Pretrained is { } pretrained) SegmentationModels.LoadBackbone(model, pretrained);
-            model.To(device);
-            Optimizer = TrainingOptimizer.Create(model, train.Optimizer);
             ignore = (byte)pipeline.Model.IgnoreIndex;
             profile = InputProfile.Of(trainRasters.Select(r => r.Image), [.. pipeline.Input.Bands]);
+            model = SegmentationModels.Create(pipeline);
+            try
+            {
+                if (!resume && train.Pretrained is { } pretrained) SegmentationModels.LoadBackbone(model, pretrained);
+                model.To(device);
+                Optimizer = TrainingOptimizer.Create(model, train.Optimizer);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
             var aug = train.Augment;
             var augmenter = new Augmenter(new AugmentationOptions(aug.ResizeBase, aug.RatioRange[0], aug.RatioRange[1], aug.CropSize,
                 aug.CatMaxRatio, aug.FlipProbability, aug.Photometric), [.. pipeline.Input.Mean], [.. pipeline.Input.Std], ignore);

@@ -50,8 +50,19 @@ public sealed class CheckpointStore(string workDir)
     public static void Restore(SavedCheckpoint checkpoint, Module model, Optimizer optimizer)
     {
         using var scope = TorchRuntime.NewScope();
-        model.LoadStateDict(TensorCheckpoints.LoadTensors(checkpoint.Model), strict: true);
-        optimizer.LoadStateDict(TensorCheckpoints.LoadTensors(checkpoint.Optimizer));
+        try
+        {
+            model.LoadStateDict(TensorCheckpoints.LoadTensors(checkpoint.Model), strict: true);
+            optimizer.LoadStateDict(TensorCheckpoints.LoadTensors(checkpoint.Optimizer));
+        }
+        catch (Exception e) when (e is StateDictMismatchException or ArgumentException or TorchException)
+        {
+            var detail = e is StateDictMismatchException m
+                ? $"{m.Report.MissingKeys.Count} missing, {m.Report.UnexpectedKeys.Count} unexpected, {m.Report.ShapeMismatches.Count} wrong-shaped tensors"
+                : e.Message.Split('\n')[0];
+            throw new Pipelines.PipelineInputException(
+                $"{checkpoint.Model}: the checkpoint does not fit the pipeline's model ({detail}); the pipeline changed since the run started: restore it, or train into a new work directory");
+        }
     }
 
     static long IterationsOf(string path) =>

@@ -61,6 +61,16 @@ public sealed class CounterRandom : Random
 
     public override void NextBytes(byte[] buffer) => NextBytes(buffer.AsSpan());
 
+    /// <summary>Fisher-Yates in place, written here so the permutation never depends on the runtime's Shuffle.</summary>
+    public void Permute<T>(T[] items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = (int)NextInt64(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
     public override float NextSingle() => (NextUInt64() >> 40) * (1f / (1 << 24));
 
     static ulong Mix(ulong z)

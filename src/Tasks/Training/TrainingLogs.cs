@@ -31,15 +31,25 @@ public sealed class TrainingLogs<TMetrics> where TMetrics : class, ITrainingMetr
     /// <summary>The newest validation at or before the resume point, or from this run.</summary>
     public TMetrics? LastValidation { get; private set; }
 
-    public TrainingLogs(string workDir, long firstIteration, IReadOnlyList<string> lossNames)
+    /// <summary>The (0-based) iteration after which <see cref="LastValidation"/> ran; -1 before any.</summary>
+    public long LastValidationIteration { get; private set; } = -1;
+
+    readonly TextWriter warnings;
+
+    public TrainingLogs(string workDir, long firstIteration, IReadOnlyList<string> lossNames, TextWriter? warnings = null)
     {
         dir = workDir;
-        Keep("log.csv", firstIteration, CsvIteration, replay: cols => AddLoss(long.Parse(cols[0], Inv), double.Parse(cols[2], Inv)),
+        this.warnings = warnings ?? TextWriter.Null;
+        int logColumns = 3 + lossNames.Count;
+        Keep("log.csv", firstIteration, line => line.Split(',').Length == logColumns ? CsvIteration(line) : -1,
+            replay: cols => AddLoss(long.Parse(cols[0], Inv), double.Parse(cols[2], Inv)),
             header: $"iteration,lr,{string.Join(",", lossNames)},seconds");
-        Keep("val.csv", firstIteration, CsvIteration);
-        Keep("val.jsonl", firstIteration, line => JsonSerializer.Deserialize<ValidationEntry>(line, Json)?.Iteration ?? -1);
+        var valHeader = File.Exists(Path.Combine(dir, "val.csv")) ? File.ReadLines(Path.Combine(dir, "val.csv")).FirstOrDefault() : null;
+        int valColumns = valHeader?.Split(',').Length ?? 0;
+        Keep("val.csv", firstIteration, line => line.Split(',').Length == valColumns ? CsvIteration(line) : -1);
+        Keep("val.jsonl", firstIteration, line => Entry(line)?.Iteration ?? -1);
         foreach (var line in File.ReadLines(Path.Combine(dir, "val.jsonl")))
-            if (JsonSerializer.Deserialize<ValidationEntry>(line, Json) is { } entry) Remember(entry.Iteration, entry.Metrics.Deserialize<TMetrics>(Json));
+            if (Entry(line) is { } entry) Remember(entry.Iteration, entry.Metrics.Deserialize<TMetrics>(Json));
     }
 
     /// <summary>Records iteration <paramref name="iteration"/> (0-based) of the run.</summary>
@@ -67,10 +77,18 @@ public sealed class TrainingLogs<TMetrics> where TMetrics : class, ITrainingMetr
 
     sealed record ValidationEntry(long Iteration, System.Text.Json.Nodes.JsonNode Metrics);
 
+    /// <summary>A `val.jsonl` line, or null for a line torn by a crash while appending.</summary>
+    static ValidationEntry? Entry(string line)
+    {
+        try { return JsonSerializer.Deserialize<ValidationEntry>(line, Json); }
+        catch (JsonException) { return null; }
+    }
+
     void Remember(long iteration, TMetrics? metrics)
     {
         if (metrics is null) return;
         LastValidation = metrics;
+        LastValidationIteration = iteration;
         metricName = metrics.Scalars.Count > 0 ? metrics.Scalars[0].Key : metricName;
         if (metrics.Scalars.Count > 0) metric.Add((iteration + 1, metrics.Scalars[0].Value));
     }
@@ -84,7 +102,15 @@ public sealed class TrainingLogs<TMetrics> where TMetrics : class, ITrainingMetr
         lossCount = 0;
     }
 
-    void Plot() => TrainingCurves.Write(Path.Combine(dir, "curves.png"), loss, metricName, metric);
+    // a picture is a convenience: a missing font or a full disk must not stop a training run
+    void Plot()
+    {
+        try { TrainingCurves.Write(Path.Combine(dir, "curves.png"), loss, metricName, metric); }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            warnings.WriteLine($"warning: {Path.Combine(dir, "curves.png")} not drawn: {e.Message}");
+        }
+    }
 
     static long CsvIteration(string line) => long.TryParse(line.Split(',')[0], NumberStyles.Integer, Inv, out var it) ? it : -1;
 

@@ -19,6 +19,8 @@ public sealed class TrainingLoop(string workDir, TrainingPlan plan, ILearningRat
 
     readonly TextWriter log = log ?? TextWriter.Null;
 
+    static string Describe(ITrainingMetrics metrics) => string.Join("  ", metrics.Scalars.Select(s => $"{s.Key} {s.Value:F4}"));
+
     public TrainingResult<TMetrics> Run<TMetrics>(Func<ITrainingTask<TMetrics>> createTask, bool resume, CancellationToken cancellationToken = default)
         where TMetrics : class, ITrainingMetrics
     {
@@ -41,9 +43,13 @@ public sealed class TrainingLoop(string workDir, TrainingPlan plan, ILearningRat
             start = latest!.Iterations;
             log.WriteLine($"resumed from {latest.Model} at iteration {start}");
         }
-        var logs = new TrainingLogs<TMetrics>(workDir, start, task.LossNames);
+        var logs = new TrainingLogs<TMetrics>(workDir, start, task.LossNames, log);
         var last = logs.LastValidation;
         long savedAt = start;
+        // a run stopped during (or right after) a validation resumes without it: run it first, so the logs and the
+        // result hold every validation the plan asks for
+        if (start > 0 && task.CanValidate && IsValidationPoint(start) && logs.LastValidationIteration != start - 1)
+            last = ValidateAfter(start);
         var clock = Stopwatch.StartNew();
         task.Model.Train();
         for (long it = start; it < plan.Iterations; it++)
@@ -55,21 +61,25 @@ public sealed class TrainingLoop(string workDir, TrainingPlan plan, ILearningRat
             logs.Train(it, lr, losses, clock.Elapsed.TotalSeconds);
             long done = it + 1;
             bool final = done == plan.Iterations;
-            if (task.CanValidate && (done % plan.ValidateEvery == 0 || final))
+            TMetrics? metrics = null;
+            if (task.CanValidate && IsValidationPoint(done))
             {
                 task.Model.Eval();
-                TMetrics metrics;
                 try { metrics = task.Validate(cancellationToken); }
-                catch (OperationCanceledException) { throw Interrupt(done, ref savedAt); }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw Interrupt(done, ref savedAt); }
                 finally { task.Model.Train(); }
-                logs.Validation(it, metrics);
-                last = metrics;
-                log.WriteLine($"iteration {done}: {string.Join("  ", last.Scalars.Select(s => $"{s.Key} {s.Value:F4}"))}");
             }
+            // the checkpoint comes before the logs: a failure while logging must never cost the finished work
             if (done % plan.CheckpointEvery == 0 || final)
             {
                 checkpoints.Save(done, task.Model, task.Optimizer, task.WeightsMetadata);
                 savedAt = done;
+            }
+            if (metrics is not null)
+            {
+                logs.Validation(it, metrics);
+                last = metrics;
+                log.WriteLine($"iteration {done}: {Describe(metrics)}");
             }
             if (done % plan.LogEvery == 0 || final || done == start + 1)
                 progress?.Invoke(new TrainingProgress(done, plan.Iterations, losses[0], lr, (done - start) / Math.Max(1e-9, clock.Elapsed.TotalSeconds),
@@ -79,6 +89,19 @@ public sealed class TrainingLoop(string workDir, TrainingPlan plan, ILearningRat
         var weights = Path.Combine(workDir, WeightsFile);
         CheckpointStore.WriteWeights(weights, task.Model, task.WeightsMetadata, plan.Iterations);
         return new TrainingResult<TMetrics>(weights, last, plan.Iterations);
+
+        bool IsValidationPoint(long done) => done % plan.ValidateEvery == 0 || done == plan.Iterations;
+
+        TMetrics ValidateAfter(long done)
+        {
+            TMetrics metrics;
+            task.Model.Eval();
+            try { metrics = task.Validate(cancellationToken); }
+            finally { task.Model.Train(); }
+            logs.Validation(done - 1, metrics);
+            log.WriteLine($"iteration {done}: {Describe(metrics)}");
+            return metrics;
+        }
 
         TrainingInterruptedException Interrupt(long completed, ref long saved)
         {

@@ -5,6 +5,7 @@ using GeoDense.Torch;
 namespace GeoDense.Tasks.Tests.Classification;
 
 /// <summary>LeMeViT-nano learns synthetic aerial scenes: proves data, augmentation, loss, optimizer and schedule are real.</summary>
+[Collection(SerialCollection.Name)]
 public sealed class ClassificationLearningTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"geodense-scenes-{Guid.NewGuid():N}");

@@ -33,6 +33,13 @@ public sealed class InputAndSessionTests : IDisposable
     }
 
     [Fact]
+    public void Same_names_in_one_folder_are_told_apart_by_extension()
+    {
+        string tif = Touch("same/scene.tif"), vrt = Touch("same/scene.vrt");
+        Assert.Equal(["scene_tif", "scene_vrt"], InputList.Expand([tif, vrt]).Select(i => i.OutputStem));
+    }
+
+    [Fact]
     public void Folders_and_globs_expand_to_their_rasters_in_order()
     {
         Touch("tiles/2.tif"); Touch("tiles/1.TIF"); Touch("tiles/notes.txt");

@@ -9,6 +9,7 @@ namespace GeoDense.Tasks.Tests.Segmentation;
 /// for a few minutes on generated Potsdam-format tiles reaches mIoU >= 0.7 on a held-out tile, scored by the
 /// sliding-window evaluator on weights reloaded from the trainer's output file.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public class LearningTests
 {
     internal static string Yaml(string root, string workDir, int iterations) => $$"""
