@@ -11,7 +11,8 @@ namespace GeoDense.Tasks.Inference;
 /// into a merger, class rows into a confusion matrix), so disk, model and writer overlap. At most
 /// <c>depth</c> batches wait between stages, so memory stays a few batches whatever the raster's size.
 /// The first failure of any stage stops the others and is rethrown as it was; cancellation stops all three
-/// within one batch and throws <see cref="OperationCanceledException"/>. Every batch is disposed exactly once.
+/// within one batch and throws <see cref="OperationCanceledException"/>. Every batch is disposed exactly once; an
+/// output the consumer never saw is disposed when it is <see cref="IDisposable"/> (the consumer owns the others).
 /// </summary>
 public static class TiledRunner
 {
@@ -52,7 +53,7 @@ public static class TiledRunner
                     TOutput output;
                     try { output = infer(batch); }
                     catch { batch.Dispose(); throw; }
-                    if (!TryAdd(inferred, (batch, output), stop.Token)) { batch.Dispose(); break; }
+                    if (!TryAdd(inferred, (batch, output), stop.Token)) { batch.Dispose(); Release(output); break; }
                 }
             }
             catch (Exception e) { Fail(e); }
@@ -78,11 +79,21 @@ public static class TiledRunner
             reader.Join();
             model.Join();
             while (read.TryTake(out var left)) left.Dispose();
-            while (inferred.TryTake(out var left)) left.Batch.Dispose();
+            while (inferred.TryTake(out var left))
+            {
+                left.Batch.Dispose();
+                Release(left.Output);
+            }
         }
         if (failure is not null) ExceptionDispatchInfo.Capture(failure).Throw();
         cancellationToken.ThrowIfCancellationRequested();
         return done;
+    }
+
+    /// <summary>Outputs that hold native memory (tensors) are released when a stopped run drops them unconsumed.</summary>
+    static void Release<T>(T output)
+    {
+        if (output is IDisposable disposable) disposable.Dispose();
     }
 
     static bool TryAdd<T>(BlockingCollection<T> queue, T item, CancellationToken token)

@@ -51,8 +51,9 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
 
         var polygons = new List<string>();
         string? preview = null;
-        using (var classRaster = Raster.Open(classes))
+        try
         {
+            using var classRaster = Raster.Open(classes);
             var names = pipeline.Model.Classes.Take(model.NumClasses).ToList();
             var vectors = VectorOutputs(formats).ToList();
             if (vectors.Count > 0)
@@ -72,7 +73,24 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
                 PngPreview.WriteClassMap(classRaster, preview, names);
             }
         }
+        catch
+        {
+            // an input's outputs are all there or none is: a failed run must not pass for a finished one
+            DeleteOutputs([classes, probabilities, .. polygons]);
+            throw;
+        }
         return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds);
+    }
+
+    static void DeleteOutputs(IEnumerable<string?> paths)
+    {
+        foreach (var path in paths.OfType<string>())
+        {
+            // a shapefile is several files
+            var siblings = path.EndsWith(".shp", StringComparison.OrdinalIgnoreCase)
+                ? new[] { ".shp", ".shx", ".dbf", ".prj", ".cpg" }.Select(e => Path.ChangeExtension(path, e)) : [path];
+            foreach (var file in siblings) if (File.Exists(file)) File.Delete(file);
+        }
     }
 
     /// <summary>The vector formats among the pipeline's output formats (`shp` is the short name of `shapefile`).</summary>
