@@ -27,6 +27,7 @@ public static class SegmentCommand
             // everything the user typed is checked before the model loads
             var files = InputList.Expand(parse.GetValue(inputs)!);
             var folder = OutputFolder.Prepare(parse.GetValue(output)!);
+            SegmentationPredictor.CheckOutputsSpareInputs(config, files, folder);
             var device = ComputeDevice.Resolve(config.Device, parse.GetValue(threads));
             using var session = SegmentationModels.Load(config, pipelineFile.FullName, parse.GetValue(weights)!.FullName, device);
             foreach (var warning in session.Warnings) Console.Error.WriteLine($"warning: {warning}");

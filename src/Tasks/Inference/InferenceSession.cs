@@ -74,7 +74,7 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
         try { return Safetensors.ReadMetadata(weights); }
         catch (Exception e) when (e is not PipelineInputException)
         {
-            throw new PipelineInputException($"{weights}: not a readable safetensors file ({FirstLine(e.Message)}); is it truncated?");
+            throw Unreadable(weights, e);
         }
     }
 
@@ -84,7 +84,7 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
         try { data = Checkpoint.LoadStateDict(weights); }
         catch (Exception e) when (e is not PipelineInputException)
         {
-            throw new PipelineInputException($"{weights}: cannot read weights ({FirstLine(e.Message)}); is the file complete?");
+            throw Unreadable(weights, e);
         }
         using var scope = TorchRuntime.NewScope();
         var tensors = data.ToDictionary(kv => kv.Key, kv => kv.Value.ToTensor());
@@ -107,6 +107,21 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
             if (r.ShapeMismatches.Count > 0) lines.Add($"  shapes: {Few(r.ShapeMismatches.Select(m => m.ToString()), r.ShapeMismatches.Count)}");
             throw new PipelineInputException(string.Join(Environment.NewLine, lines));
         }
+    }
+
+    /// <summary>
+    /// One line naming the weights once: a checkpoint reader's own input message already starts with the path and says
+    /// what to do, so only its problem is kept; anything else is a reader failure on a damaged file.
+    /// </summary>
+    static PipelineInputException Unreadable(string weights, Exception e)
+    {
+        var problem = FirstLine(e.Message);
+        if (e is InputException)
+        {
+            var prefix = $"{weights}: ";
+            return new PipelineInputException($"{weights}: cannot read weights: {(problem.StartsWith(prefix, StringComparison.Ordinal) ? problem[prefix.Length..] : problem)}", e);
+        }
+        return new PipelineInputException($"{weights}: cannot read weights ({problem}); is the file complete?", e);
     }
 
     static string FirstLine(string message) => message.Split('\n')[0].Trim();

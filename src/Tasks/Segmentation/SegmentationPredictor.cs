@@ -28,9 +28,8 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
     {
         name ??= Path.GetFileNameWithoutExtension(input);
         Directory.CreateDirectory(outputDir);
-        var formats = pipeline.Output.Formats.Select(f => f.ToLowerInvariant()).ToHashSet();
-        string classes = Path.Combine(outputDir, $"{name}_classes.tif");
-        string? probabilities = formats.Contains("probabilities") ? Path.Combine(outputDir, $"{name}_probabilities.tif") : null;
+        var formats = Formats;
+        var (classes, probabilities, vectorPaths, previewPath) = OutputPaths(pipeline, outputDir, name);
         int[] bands = pipeline.Input.Bands.ToArray();
         var tiling = pipeline.Tiling;
         var clock = Stopwatch.StartNew();
@@ -59,20 +58,53 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
             {
                 // polygonised once, written in every requested format
                 var features = Polygonizer.Polygonize(classRaster, classNames: names);
-                foreach (var (format, extension) in vectors)
+                foreach (var ((format, _), path) in vectors.Zip(vectorPaths))
                 {
-                    var path = Path.Combine(outputDir, $"{name}_classes.{extension}");
                     VectorWriter.Write(path, features, classRaster.SpatialReference, format, layerName: "classes");
                     polygons.Add(path);
                 }
             }
-            if (formats.Contains("png"))
+            if (previewPath is not null)
             {
-                preview = Path.Combine(outputDir, $"{name}_preview.png");
+                preview = previewPath;
                 PngPreview.WriteClassMap(classRaster, preview, names);
             }
         }
         return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds);
+    }
+
+    HashSet<string> Formats => FormatsOf(pipeline);
+    static HashSet<string> FormatsOf(SegmentationPipeline pipeline) => pipeline.Output.Formats.Select(f => f.ToLowerInvariant()).ToHashSet();
+
+    /// <summary>The files <see cref="Predict"/> writes for the output stem <paramref name="name"/>.</summary>
+    public static (string Classes, string? Probabilities, IReadOnlyList<string> Polygons, string? Preview) OutputPaths(
+        SegmentationPipeline pipeline, string outputDir, string name)
+    {
+        var formats = FormatsOf(pipeline);
+        return (Path.Combine(outputDir, $"{name}_classes.tif"),
+            formats.Contains("probabilities") ? Path.Combine(outputDir, $"{name}_probabilities.tif") : null,
+            VectorOutputs(formats).Select(v => Path.Combine(outputDir, $"{name}_classes.{v.Extension}")).ToList(),
+            formats.Contains("png") ? Path.Combine(outputDir, $"{name}_preview.png") : null);
+    }
+
+    /// <summary>
+    /// Refuses a run whose outputs would replace one of its inputs (`scene.tif` and `scene_classes.tif` segmented
+    /// into their own folder): an input is the one file a user may have no other copy of.
+    /// </summary>
+    public static void CheckOutputsSpareInputs(SegmentationPipeline pipeline, IReadOnlyList<InputItem> inputs, string outputDir)
+    {
+        var inputPaths = inputs.Select(i => Path.GetFullPath(i.Path)).ToHashSet(StringComparer.Ordinal);
+        foreach (var item in inputs)
+        {
+            var (classes, probabilities, polygons, preview) = OutputPaths(pipeline, Path.GetFullPath(outputDir), item.OutputStem);
+            // a shapefile is written with its sidecars
+            var written = polygons.SelectMany(p => p.EndsWith(".shp", StringComparison.Ordinal)
+                    ? new[] { ".shp", ".shx", ".dbf", ".prj", ".cpg" }.Select(e => Path.ChangeExtension(p, e)) : [p])
+                .Append(classes).Append(probabilities).Append(preview).OfType<string>();
+            foreach (var path in written)
+                if (inputPaths.Contains(path))
+                    throw new PipelineInputException($"{path}: is an input and would be overwritten by the outputs of {item.Path}; choose another --output");
+        }
     }
 
     /// <summary>The vector formats among the pipeline's output formats (`shp` is the short name of `shapefile`).</summary>
