@@ -10,6 +10,12 @@ public interface IModelFactory<TModel, in TPipeline> where TModel : Module where
 {
     TModel Create(TPipeline pipeline);
     ModelSignature Signature(TPipeline pipeline);
+
+    /// <summary>
+    /// The architecture weights without an embedded pipeline hold, read from their tensor shapes in the terms of
+    /// <see cref="ModelSignature.Architecture"/>; null when the shapes do not say.
+    /// </summary>
+    string? ArchitectureOf(IReadOnlyDictionary<string, TensorData> state) => null;
 }
 
 /// <summary>
@@ -56,7 +62,8 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
         var model = factory.Create(pipeline);
         try
         {
-            LoadTensors(model, weights);
+            LoadTensors(model, weights, state => factory.ArchitectureOf(state) is { } have && have != factory.Signature(pipeline).Architecture
+                ? $"{weights}: weights are {have}; pipeline {pipelineSource} asks {factory.Signature(pipeline).Architecture}" : null);
             model.To(device);
             model.Eval();
         }
@@ -78,7 +85,8 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
         }
     }
 
-    static void LoadTensors(Module model, string weights)
+    /// <param name="architectureConflict">the one line naming what differs, when the shapes tell which model the weights are for</param>
+    static void LoadTensors(Module model, string weights, Func<IReadOnlyDictionary<string, TensorData>, string?> architectureConflict)
     {
         OrderedDictionary<string, TensorData> data;
         try { data = Checkpoint.LoadStateDict(weights); }
@@ -99,6 +107,7 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
             }
             var lines = new List<string>
             {
+                architectureConflict(data) ??
                 $"{weights}: weights do not fit the pipeline's model: {r.MissingKeys.Count} missing, {r.UnexpectedKeys.Count} unexpected, " +
                 $"{r.ShapeMismatches.Count} wrong-shaped tensors (trained for another backbone, head or class count?)",
             };
