@@ -357,6 +357,18 @@ public sealed unsafe partial class Raster : IDisposable
             if (source.Band(b).NoData is { } nd) SetNoData(b, nd);
     }
 
+    /// <summary>
+    /// Reads the bottom-right pixel of the last band, the block a GeoTIFF stores last: a file cut short keeps a valid
+    /// header, so only a read shows that its pixels are gone. Throws <see cref="RasterInputException"/> when it fails.
+    /// </summary>
+    public void CheckLastBlockReadable()
+    {
+        if (Width == 0 || Height == 0 || BandCount == 0) return;
+        var type = Band(BandCount).DataType;
+        if (type.IsComplex() || type == RasterDataType.Unknown) return;   // described, never read
+        Read<double>(new PixelWindow(Width - 1, Height - 1, 1, 1), [BandCount]);
+    }
+
     /// <summary>Writes cached blocks to the file.</summary>
     public void Flush() => GDALFlushCache(Handle);
 

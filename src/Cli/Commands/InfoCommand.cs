@@ -16,6 +16,8 @@ public static class InfoCommand
         command.SetAction(parseResult => CliErrors.Run(() =>
         {
             using var opened = Raster.Open(parseResult.GetValue(raster)!);
+            // a truncated file is an error here too, not a description of pixels that are not there
+            opened.CheckLastBlockReadable();
             var info = opened.Describe();
             Console.Write(parseResult.GetValue(json) ? info.ToJson() + Environment.NewLine : info.ToText());
             return 0;

@@ -1,3 +1,4 @@
+using GeoDense.Backbones;
 using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
@@ -26,7 +27,10 @@ public static class PipelineModelForward
         if (input.Dim != 4 || input.Shape[1] != config.Input.Bands.Count)
             throw new UserInputException($"{inputFile}: `input` is [{string.Join(", ", input.Shape)}]; the pipeline needs [N, {config.Input.Bands.Count}, H, W]");
         using var inference = TorchRuntime.InferenceMode();
-        using var logits = session.Model.ForwardBoth(input.Float().To(device));
+        SegmentationLogits logits;
+        try { logits = session.Model.ForwardBoth(input.Float().To(device)); }
+        catch (InputTooSmallException e) { throw new UserInputException($"{inputFile}: {e.Message}"); }
+        using var disposeLogits = logits;
         var outputs = new List<KeyValuePair<string, Tensor>> { new("logits", logits.Decode.Cpu()) };
         if (logits.Auxiliary is { } aux) outputs.Add(new("aux_logits", aux.Cpu()));
         TensorCheckpoints.SaveSafetensors(output, outputs);

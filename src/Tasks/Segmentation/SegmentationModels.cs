@@ -23,23 +23,13 @@ public sealed class SegmentationModels : IModelFactory<SegmentationModel, Segmen
     }
 
     /// <summary>
-    /// "lemevit-nano + upernet(64, aux 32)" from a state dict's shapes: stage widths and depths name the backbone, the
-    /// classifier convolutions' input channels the head widths.
+    /// "lemevit-nano + upernet(64, aux 32)" from a state dict's shapes: stage widths and depths name the backbone
+    /// (<see cref="LeMeViTConfig.DescribeShapes"/>), the classifier convolutions' input channels the head widths.
     /// </summary>
     public string? ArchitectureOf(IReadOnlyDictionary<string, TensorData> state)
     {
         if (!state.TryGetValue("decode_head.conv_seg.weight", out var decode) || decode.Shape.Length < 2) return null;
-        var dims = new List<int>();
-        var depths = new List<int>();
-        for (int stage = 0; state.ContainsKey($"backbone.stages.{stage}.0.norm1.weight"); stage++)
-        {
-            dims.Add((int)state[$"backbone.stages.{stage}.0.norm1.weight"].Shape[0]);
-            int depth = 0;
-            while (state.ContainsKey($"backbone.stages.{stage}.{depth}.norm1.weight")) depth++;
-            depths.Add(depth);
-        }
-        var backbone = LeMeViTConfig.Variants.FirstOrDefault(v => v.Dims.SequenceEqual(dims) && v.Depths.SequenceEqual(depths))?.Name
-                       ?? $"a backbone of widths [{string.Join(", ", dims)}]";
+        var backbone = LeMeViTConfig.DescribeShapes(state, "backbone.") ?? "an unknown backbone";
         var head = state.TryGetValue("auxiliary_head.conv_seg.weight", out var aux) && aux.Shape.Length >= 2
             ? $"upernet({decode.Shape[1]}, aux {aux.Shape[1]})" : $"upernet({decode.Shape[1]})";
         return $"{backbone} + {head}";
