@@ -92,7 +92,7 @@ public class ResumeTests
             var data = Path.Combine(root, "data");
             SyntheticPotsdam.WriteTile(data, "1_1", 200, 200, seed: 1);
             SyntheticPotsdam.WriteTile(data, "9_9", 96, 96, seed: 2);
-            File.WriteAllText(pipeline, Yaml(data).Replace("iterations: 16", "iterations: 2"));
+            File.WriteAllText(pipeline, Yaml(data).Replace("iterations: 16", "iterations: 2").Replace("warmup_iters: 4", "warmup_iters: 1"));
             var work = Path.Combine(root, "run");
 
             var (code, _, err) = GeodenseProcess.Run("train", "segmentation", "--pipeline", pipeline, "--work-dir", work, "--resume");
