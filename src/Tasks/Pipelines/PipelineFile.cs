@@ -51,7 +51,7 @@ public static class PipelineFile
         if (task.Key is null)
             throw new PipelineInputException($"{source}: missing key 'task' ({string.Join(" | ", Tasks)})");
         if (expectedTask is not null && (task.Value as YamlScalar)?.Value is { } named && named != expectedTask && Tasks.Contains(named))
-            throw new PipelineInputException($"{source}:{task.Value.Start.Line}:{task.Value.Start.Column}: pipeline task is '{named}', this command needs '{expectedTask}'");
+            throw new PipelineInputException($"{source}: pipeline task is '{named}', this command needs '{expectedTask}'");
         Pipeline pipeline = (task.Value as YamlScalar)?.Value switch
         {
             "segmentation" => Create<SegmentationPipeline>(),
