@@ -44,6 +44,11 @@ public class AwkwardInputTests(SegmentationFiles files) : IClassFixture<Segmenta
             File.WriteAllText(Path.Combine(dir, "notes.txt"), "a file, not a folder");
             return Eval(f, dir, Path.Combine(dir, "notes.txt", "metrics.json"));
         }, dir => $"{Path.Combine(dir, "notes.txt")} is a file, not a folder"),
+        ["demo output under a file"] = new((_, dir) =>
+        {
+            File.WriteAllText(Path.Combine(dir, "notes.txt"), "a file, not a folder");
+            return ["demo", "--output", Path.Combine(dir, "notes.txt", "demo")];
+        }, dir => $"{Path.Combine(dir, "notes.txt")} is a file, not a folder"),
         ["convert output is a folder"] = new((f, dir) =>
             ["model", "convert", "--arch", "lemevit-nano", "--weights", f.Weights, "--output", dir], dir => $"{dir}: is a folder"),
         // weights
@@ -82,6 +87,25 @@ public class AwkwardInputTests(SegmentationFiles files) : IClassFixture<Segmenta
                 "--output", Path.Combine(dir, "metrics.json"), "--threads", "1"];
         }, _ => "no pixel matches a class of the pipeline"),
         // numbers
+        ["classification crop too small for the backbone"] = new((_, dir) =>
+        {
+            foreach (var name in new[] { "a", "b" })
+                SyntheticScene.Write(Path.Combine(Directory.CreateDirectory(Path.Combine(dir, "scenes", name)).FullName, "x.tif"), new SyntheticSceneOptions(32, 32));
+            var pipeline = Path.Combine(dir, "scenes.yaml");
+            File.WriteAllText(pipeline, $$"""
+                task: classification
+                model: { backbone: lemevit-nano, head: linear, classes: [a, b] }
+                train:
+                  data: { format: folder, root: {{Path.Combine(dir, "scenes")}} }
+                  iterations: 1
+                  batch_size: 2
+                  schedule: { warmup_iters: 0 }
+                  augment: { crop_size: 4 }
+                  work_dir: {{Path.Combine(dir, "work")}}
+                device: cpu
+                """);
+            return ["train", "classification", "--pipeline", pipeline, "--threads", "1"];
+        }, _ => "train.augment.crop_size 4: dual cross-attention needs at least 2 image tokens"),
         ["bench size too small for the backbone"] = new((_, _) => ["model", "bench", "--arch", "lemevit-nano", "--batch", "1", "--size", "1", "--seconds", "1"],
             _ => "--size 1: dual cross-attention needs at least 2 image tokens"),
         ["bench seconds not a number"] = new((_, _) => ["model", "bench", "--arch", "lemevit-nano", "--batch", "1", "--size", "64", "--seconds", "NaN"],

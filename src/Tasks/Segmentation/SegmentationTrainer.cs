@@ -1,3 +1,4 @@
+using GeoDense.Backbones;
 using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Training;
@@ -26,7 +27,12 @@ public sealed class SegmentationTrainer(SegmentationPipeline pipeline, string wo
         // data problems surface before any model is built
         var trainRasters = SegmentationData.Find(train.Data);
         var valRasters = train.Val is { } val ? SegmentationData.Find(val) : null;
-        return loop.Run(() => new SegmentationTask(pipeline, device, trainRasters, valRasters, resume), resume, cancellationToken);
+        try { return loop.Run(() => new SegmentationTask(pipeline, device, trainRasters, valRasters, resume), resume, cancellationToken); }
+        catch (InputTooSmallException e)
+        {
+            // the backbone knows only a tensor; the user set the sizes in the pipeline
+            throw new PipelineInputException($"train.augment.crop_size {train.Augment.CropSize} / tiling.size {pipeline.Tiling.Size}: {e.Message}", e);
+        }
     }
 
     sealed class SegmentationTask : ITrainingTask<SegmentationMetrics>
