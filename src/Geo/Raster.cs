@@ -49,6 +49,9 @@ public sealed unsafe partial class Raster : IDisposable
         if (dataset == IntPtr.Zero)
         {
             var reason = GdalLibrary.TakeError();
+            // asked only after a failed open: GDAL's own text for a missing virtual path blames the file's contents
+            if (Vsi.IsVirtual(path) && !Vsi.Exists(path))
+                throw new RasterInputException(path, $"Raster '{path}' does not exist (check the archive or container and the path inside it).");
             throw new RasterInputException(path, reason.Contains("not recognized as a supported file format", StringComparison.OrdinalIgnoreCase)
                 ? $"'{path}' is not a raster GDAL can read (no driver recognises its contents; is it really a GeoTIFF?)."
                 : $"Cannot open raster '{path}': {reason}. The file may be truncated, corrupt or unreadable.");
