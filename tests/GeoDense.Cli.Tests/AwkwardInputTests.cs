@@ -29,6 +29,14 @@ public class AwkwardInputTests(SegmentationFiles files) : IClassFixture<Segmenta
             var earlier = Scene(Path.Combine(dir, "scene_classes.tif"));
             return ["segment", "--pipeline", f.Pipeline, "--weights", f.Weights, "--input", scene, earlier, "--output", dir, "--threads", "1"];
         }, dir => $"{Path.Combine(dir, "scene_classes.tif")}: is an input and would be overwritten"),
+        ["truncated geotiff after a good one"] = new((f, dir) =>
+        {
+            var whole = Scene(Path.Combine(dir, "whole.tif"));
+            var bytes = File.ReadAllBytes(whole);
+            File.WriteAllBytes(Path.Combine(dir, "half.tif"), bytes[..(bytes.Length / 2)]);
+            return ["segment", "--pipeline", f.Pipeline, "--weights", f.Weights, "--input", whole, Path.Combine(dir, "half.tif"),
+                "--output", Path.Combine(dir, "out"), "--threads", "1"];
+        }, dir => $"{Path.Combine(dir, "half.tif")}' failed"),
         ["info on a truncated geotiff"] = new((_, dir) =>
         {
             var whole = Scene(Path.Combine(dir, "whole.tif"));

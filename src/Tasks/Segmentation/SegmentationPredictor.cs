@@ -124,6 +124,8 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
     {
         using var source = Raster.Open(input);
         CheckBands(source);
+        // a file cut short loses its last block first: found here, before any other mosaic is segmented
+        source.CheckLastBlockReadable();
         var warnings = new List<string>();
         source.WarnIfNotGeoreferenced();
         if (trainedOn is not null) warnings.AddRange(trainedOn.Compare(source, [.. pipeline.Input.Bands]));
