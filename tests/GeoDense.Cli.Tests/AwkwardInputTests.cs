@@ -16,6 +16,10 @@ public class AwkwardInputTests(SegmentationFiles files) : IClassFixture<Segmenta
     static readonly Dictionary<string, Case> Cases = new()
     {
         // inputs
+        ["empty output path"] = new((f, dir) =>
+            ["segment", "--pipeline", f.Pipeline, "--weights", f.Weights, "--input", Scene(Path.Combine(dir, "scene.tif")), "--output", "", "--threads", "1"],
+            _ => "--output: the path is empty"),
+        ["empty raster path for info"] = new((_, _) => ["info", ""], _ => "info: the raster path is empty"),
         ["input list file missing"] = new((f, dir) => Segment(f, dir, "@" + Path.Combine(dir, "no-list.txt")),
             dir => $"{Path.Combine(dir, "no-list.txt")}: input list file not found"),
         ["input list names a missing file"] = new((f, dir) =>

@@ -25,6 +25,7 @@ public static class InputList
     static IEnumerable<string> ExpandOne(string argument, string? listFile = null)
     {
         var where = listFile is null ? "" : $" (listed in {listFile})";
+        if (string.IsNullOrWhiteSpace(argument)) throw new Pipelines.PipelineInputException("--input: an empty path was given");
         if (argument.StartsWith('@'))
         {
             var list = argument[1..];

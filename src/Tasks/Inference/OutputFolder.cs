@@ -7,11 +7,16 @@ namespace GeoDense.Tasks.Inference;
 public static class OutputFolder
 {
     /// <param name="option">the option or key the path came from, for the message (`--work-dir` for training)</param>
-    public static string Prepare(string path, string option = "--output") => Prepare(path, path, option, $"{option} needs a folder");
+    public static string Prepare(string path, string option = "--output")
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new Pipelines.PipelineInputException($"{option}: the path is empty; give a folder");
+        return Prepare(path, path, option, $"{option} needs a folder");
+    }
 
     /// <summary>The same checks for an output file: its folder must be writable and the path must not be a folder.</summary>
     public static string PrepareFile(string path)
     {
+        if (string.IsNullOrWhiteSpace(path)) throw new Pipelines.PipelineInputException("--output: the path is empty; give a file name");
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new Pipelines.PipelineInputException($"{path}: is a folder; give a file name");
         Prepare(Path.GetDirectoryName(full)!, path, "--output", "--output needs a file in a folder");
