@@ -61,6 +61,12 @@ public class AwkwardInputTests(SegmentationFiles files) : IClassFixture<Segmenta
             File.WriteAllText(Path.Combine(dir, "notes.txt"), "a file, not a folder");
             return ["demo", "--output", Path.Combine(dir, "notes.txt", "demo")];
         }, dir => $"{Path.Combine(dir, "notes.txt")} is a file, not a folder"),
+        ["eval output is the weights file"] = new((f, dir) =>
+        {
+            var weights = Path.Combine(dir, "weights.safetensors");
+            File.Copy(f.Weights, weights);
+            return ["eval", "segmentation", "--pipeline", f.Pipeline, "--weights", weights, "--data", Path.Combine(dir, "data"), "--output", weights];
+        }, dir => $"{Path.Combine(dir, "weights.safetensors")}: is the --weights file and would be overwritten"),
         ["convert output is a folder"] = new((f, dir) =>
             ["model", "convert", "--arch", "lemevit-nano", "--weights", f.Weights, "--output", dir], dir => $"{dir}: is a folder"),
         // weights

@@ -27,7 +27,7 @@ public static class ModelConvertCommand
     {
         var arch = ModelOptions.ResolveArch(archName);
         // checked before the checkpoint is read: a folder or unwritable path is the user's, not a failed rename
-        OutputFolder.PrepareFile(outputFile.FullName);
+        OutputFolder.PrepareFile(outputFile.FullName, ("--weights", weightsFile.FullName));
         var stateDict = ModelOptions.ReadWeights(weightsFile, arch);
         var classes = LeMeViTWeights.HeadClasses(stateDict);
         var config = classes is { } c ? arch with { NumClasses = c } : arch;

@@ -41,7 +41,7 @@ public static class ModelForwardCommand
         ModelOptions.ApplyThreads(threads);
         if (numClasses is < 1) throw new UserInputException($"--num-classes must be at least 1, got {numClasses}");
         var arch = ModelOptions.ResolveArch(archName);
-        OutputFolder.PrepareFile(outputFile.FullName);
+        OutputFolder.PrepareFile(outputFile.FullName, ("--weights", weightsFile.FullName), ("--input", inputFile.FullName));
         var stateDict = ModelOptions.ReadWeights(weightsFile, arch);
         var headClasses = LeMeViTWeights.HeadClasses(stateDict);
         if (numClasses is { } k && headClasses is { } h && k != h)

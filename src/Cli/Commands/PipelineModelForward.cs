@@ -17,7 +17,8 @@ public static class PipelineModelForward
     public static int Run(FileInfo pipelineFile, FileInfo weights, FileInfo inputFile, FileInfo outputFile, int? threads)
     {
         var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
-        var output = OutputFolder.PrepareFile(outputFile.FullName);
+        var output = OutputFolder.PrepareFile(outputFile.FullName,
+            ("--weights", weights.FullName), ("--input", inputFile.FullName), ("--pipeline", pipelineFile.FullName));
         var device = ComputeDevice.Resolve(config.Device, threads);
         using var session = SegmentationModels.Load(config, pipelineFile.FullName, weights.FullName, device);
         using var scope = TorchRuntime.NewScope();

@@ -13,12 +13,19 @@ public static class OutputFolder
         return Prepare(path, path, option, $"{option} needs a folder");
     }
 
-    /// <summary>The same checks for an output file: its folder must be writable and the path must not be a folder.</summary>
-    public static string PrepareFile(string path)
+    /// <summary>
+    /// The same checks for an output file: its folder must be writable, the path must not be a folder, and it must not
+    /// be one of the command's <paramref name="inputs"/> (metrics written over the weights they score lose the weights).
+    /// </summary>
+    /// <param name="inputs">the command's input files, by the option that named them</param>
+    public static string PrepareFile(string path, params (string Option, string Path)[] inputs)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new Pipelines.PipelineInputException("--output: the path is empty; give a file name");
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new Pipelines.PipelineInputException($"{path}: is a folder; give a file name");
+        foreach (var (option, input) in inputs)
+            if (!string.IsNullOrWhiteSpace(input) && Path.GetFullPath(input) == full)
+                throw new Pipelines.PipelineInputException($"{path}: is the {option} file and would be overwritten; choose another --output");
         Prepare(Path.GetDirectoryName(full)!, path, "--output", "--output needs a file in a folder");
         return full;
     }
