@@ -165,6 +165,23 @@ public class AwkwardInputTests(SegmentationFiles files) : IClassFixture<Segmenta
         finally { Directory.Delete(dir, recursive: true); }
     }
 
+    [Fact]
+    public void A_list_file_line_with_spaces_and_unicode_is_one_path()
+    {
+        var dir = Directory.CreateTempSubdirectory("geodense-awkward-").FullName;
+        try
+        {
+            // System.CommandLine's own @response files split lines at spaces; the list is InputList's
+            Directory.CreateDirectory(Path.Combine(dir, "field work", "ünïcødé"));
+            Scene(Path.Combine(dir, "field work", "ünïcødé", "scène 1.tif"));
+            File.WriteAllLines(Path.Combine(dir, "list.txt"), ["# relative to the list's folder", "field work/ünïcødé/scène 1.tif"]);
+            var (code, _, stderr) = GeodenseProcess.Run(Segment(files, dir, "@" + Path.Combine(dir, "list.txt")));
+            Assert.True(code == 0, stderr);
+            Assert.True(File.Exists(Path.Combine(dir, "out", "scène 1_classes.tif")));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
     static string Scene(string path)
     {
         SyntheticScene.Write(path, new SyntheticSceneOptions(96, 64));
