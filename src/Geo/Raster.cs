@@ -49,6 +49,9 @@ public sealed unsafe partial class Raster : IDisposable
         if (dataset == IntPtr.Zero)
         {
             var reason = GdalLibrary.TakeError();
+            // asked only after a failed open: GDAL's own text for a missing virtual path blames the file's contents
+            if (Vsi.IsVirtual(path) && !Vsi.Exists(path))
+                throw new RasterInputException(path, $"Raster '{path}' does not exist (check the archive or container and the path inside it).");
             throw new RasterInputException(path, reason.Contains("not recognized as a supported file format", StringComparison.OrdinalIgnoreCase)
                 ? $"'{path}' is not a raster GDAL can read (no driver recognises its contents; is it really a GeoTIFF?)."
                 : $"Cannot open raster '{path}': {reason}. The file may be truncated, corrupt or unreadable.");
@@ -355,6 +358,18 @@ public sealed unsafe partial class Raster : IDisposable
     {
         for (int b = 1; b <= Math.Min(BandCount, source.BandCount); b++)
             if (source.Band(b).NoData is { } nd) SetNoData(b, nd);
+    }
+
+    /// <summary>
+    /// Reads the bottom-right pixel of the last band, the block a GeoTIFF stores last: a file cut short keeps a valid
+    /// header, so only a read shows that its pixels are gone. Throws <see cref="RasterInputException"/> when it fails.
+    /// </summary>
+    public void CheckLastBlockReadable()
+    {
+        if (Width == 0 || Height == 0 || BandCount == 0) return;
+        var type = Band(BandCount).DataType;
+        if (type.IsComplex() || type == RasterDataType.Unknown) return;   // described, never read
+        Read<double>(new PixelWindow(Width - 1, Height - 1, 1, 1), [BandCount]);
     }
 
     /// <summary>Writes cached blocks to the file.</summary>

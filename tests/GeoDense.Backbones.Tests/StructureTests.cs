@@ -72,7 +72,7 @@ public class StructureTests
         using var model = new LeMeViTBackbone(LeMeViTConfig.Nano);
         model.Eval();
         using var scope = TorchRuntime.NewScope();
-        var error = Assert.Throws<ArgumentException>(() => model.Forward(Tensor.Randn(1, 3, 8, 8)));
+        var error = Assert.Throws<InputTooSmallException>(() => model.Forward(Tensor.Randn(1, 3, 8, 8)));
         Assert.Contains("too small", error.Message);
         var channels = Assert.Throws<ArgumentException>(() => model.Forward(Tensor.Randn(1, 4, 64, 64)));
         Assert.Contains("[batch, 3, height, width]", channels.Message);

@@ -85,7 +85,7 @@ public class ModelCommandTests
         var (code, _, stderr) = Geodense("model", "convert", "--arch", "lemevit-tiny", "--weights",
             Path.Combine(NanoFixture, "weights.pth"), "--output", output);
         Assert.Equal(2, code);
-        Assert.Contains("weights.pth: does not match lemevit-tiny", stderr);
+        Assert.Contains("weights.pth: weights are lemevit-nano; --arch asks lemevit-tiny", stderr);
         Assert.Contains("missing keys", stderr);
         Assert.Contains("shape mismatches", stderr);
         Assert.False(File.Exists(output));

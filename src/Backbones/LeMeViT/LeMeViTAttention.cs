@@ -77,7 +77,7 @@ public sealed class DualCrossAttention : Module
     public static (double ImageScale, double MetaScale) Scales(long imageTokens, long metaTokens, int dim)
     {
         if (imageTokens < 2)
-            throw new ArgumentException(
+            throw new InputTooSmallException(
                 "dual cross-attention needs at least 2 image tokens (its scale divides by ln N); the input is too small: use at least 9 pixels on one side");
         var baseScale = Math.Pow(dim, -0.5);
         return (Math.Log(metaTokens) / Math.Log(imageTokens) * baseScale, baseScale);

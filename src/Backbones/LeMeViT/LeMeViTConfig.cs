@@ -46,6 +46,26 @@ public sealed record LeMeViTConfig
     public static LeMeViTConfig? TryFromArch(string arch) =>
         Variants.FirstOrDefault(v => string.Equals(v.Name, arch.Trim(), StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// What a state dict's shapes say it holds: the named variant with those stage widths and depths, else
+    /// "a LeMeViT of widths [...]"; null when it has no LeMeViT stages under <paramref name="prefix"/> ("backbone.").
+    /// </summary>
+    public static string? DescribeShapes(IReadOnlyDictionary<string, Torch.Checkpoints.TensorData> state, string prefix = "")
+    {
+        var dims = new List<int>();
+        var depths = new List<int>();
+        for (int stage = 0; state.TryGetValue($"{prefix}stages.{stage}.0.norm1.weight", out var norm) && norm.Shape.Length == 1; stage++)
+        {
+            dims.Add((int)norm.Shape[0]);
+            int depth = 0;
+            while (state.ContainsKey($"{prefix}stages.{stage}.{depth}.norm1.weight")) depth++;
+            depths.Add(depth);
+        }
+        if (dims.Count == 0) return null;
+        return Variants.FirstOrDefault(v => v.Dims.SequenceEqual(dims) && v.Depths.SequenceEqual(depths))?.Name
+               ?? $"a LeMeViT of widths [{string.Join(", ", dims)}] and depths [{string.Join(", ", depths)}]";
+    }
+
     public int TotalBlocks => Depths.Sum();
     public int HeadsOf(int stage) => Dims[stage] / HeadDim;
     /// <summary>Output stride of stage i: the stem gives 4, stage 1 keeps it, stages 2..4 halve.</summary>

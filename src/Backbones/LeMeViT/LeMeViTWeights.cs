@@ -85,9 +85,16 @@ public static class LeMeViTWeights
             .Select(e => new ShapeMismatch(e.Key, own[e.Key].Shape, e.Value.Shape)).ToList();
         var report = new LeMeViTLoadReport(new StateDictReport(missing, unexpected, mismatched), headMissing, ignored);
         if (strict && !report.Report.IsClean)
+        {
+            // one line saying what differs; the key lists follow indented, for whoever needs them
+            var asked = (model as LeMeViTBackbone)?.Config.Name ?? Describe(model);
+            var holds = LeMeViTConfig.DescribeShapes(stateDict) is { } have && have != asked
+                ? $"weights are {have}; --arch asks {asked}" : $"does not match {Describe(model)}";
+            var details = report.Report.ToString()!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => "  " + l.TrimEnd('\r'));
             throw new CheckpointInputException(
-                $"{source}: does not match {Describe(model)}:{Environment.NewLine}{report.Report}" +
-                $"{Environment.NewLine}check --arch (and --num-classes), or that the file is a LeMeViT checkpoint");
+                $"{source}: {holds} (check --arch and --num-classes, or that the file is a LeMeViT checkpoint){Environment.NewLine}" +
+                string.Join(Environment.NewLine, details));
+        }
 
         using var scope = TorchRuntime.NewScope();
         var tensors = new Dictionary<string, Tensor>();

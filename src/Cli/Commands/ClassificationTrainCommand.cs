@@ -11,7 +11,7 @@ public static class ClassificationTrainCommand
     {
         var config = PipelineOptions.Load<ClassificationPipeline>(pipelineFile);
         var options = ClassificationTrainingOptions.FromPipeline(config, pipelineFile.FullName);
-        options = options with { WorkDir = OutputFolder.Prepare(workDir ?? options.WorkDir), Device = ComputeDevice.Resolve(config.Device, threads) };
+        options = options with { WorkDir = OutputFolder.Prepare(workDir ?? options.WorkDir, "--work-dir"), Device = ComputeDevice.Resolve(config.Device, threads) };
         var result = new ClassificationTrainer(options, TrainCommand.Report(new PipelineProgress("train", "it")), Console.Error)
             .Run(resume, Interruption.Token);
         Console.WriteLine($"weights: {result.Weights}");

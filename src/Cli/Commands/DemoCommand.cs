@@ -24,7 +24,8 @@ public static class DemoCommand
         var output = new Option<string>("--output") { Description = "Output folder.", DefaultValueFactory = _ => "demo-output" };
         var retrain = new Option<bool>("--retrain") { Description = "Train again even when the folder holds weights from an earlier run." };
         var command = new Command("demo", "Run the end-to-end demo on synthetic data (writes ./demo-output/).") { output, retrain };
-        command.SetAction(parse => CliErrors.Run(() => Run(Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(retrain))));
+        // the folder is checked before minutes of data generation and training
+        command.SetAction(parse => CliErrors.Run(() => Run(OutputFolder.Prepare(parse.GetValue(output)!), parse.GetValue(retrain))));
         return command;
     }
 

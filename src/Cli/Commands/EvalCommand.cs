@@ -31,7 +31,8 @@ public static class EvalCommand
     static int EvalSegmentation(FileInfo pipelineFile, FileInfo weights, string data, string? output, int? threads)
     {
         var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
-        var path = OutputFolder.PrepareFile(output ?? weights.FullName + ".eval.json");
+        var path = OutputFolder.PrepareFile(output ?? weights.FullName + ".eval.json",
+            ("--weights", weights.FullName), ("--pipeline", pipelineFile.FullName));
         var device = ComputeDevice.Resolve(config.Device, threads);
         PipelineProgress? bar = null;
         var metrics = SegmentationEvaluator.EvaluateWeights(config, pipelineFile.FullName, weights.FullName, data, device, p =>

@@ -15,7 +15,11 @@ public static class InfoCommand
         command.Options.Add(json);
         command.SetAction(parseResult => CliErrors.Run(() =>
         {
-            using var opened = Raster.Open(parseResult.GetValue(raster)!);
+            var path = parseResult.GetValue(raster)!;
+            if (string.IsNullOrWhiteSpace(path)) throw new UserInputException("info: the raster path is empty");
+            using var opened = Raster.Open(path);
+            // a truncated file is an error here too, not a description of pixels that are not there
+            opened.CheckLastBlockReadable();
             var info = opened.Describe();
             Console.Write(parseResult.GetValue(json) ? info.ToJson() + Environment.NewLine : info.ToText());
             return 0;

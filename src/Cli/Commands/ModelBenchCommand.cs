@@ -29,7 +29,7 @@ public static class ModelBenchCommand
     private static int Run(string archName, int batch, string sizeText, double seconds, int? threads, bool dense)
     {
         if (batch < 1) throw new UserInputException($"--batch must be at least 1, got {batch}");
-        if (seconds <= 0) throw new UserInputException($"--seconds must be positive, got {seconds}");
+        if (!(seconds > 0) || double.IsInfinity(seconds)) throw new UserInputException($"--seconds must be a positive number, got {seconds}");
         ModelOptions.ApplyThreads(threads);
         var config = ModelOptions.ResolveArch(archName) with { NumClasses = 1000 };
         var (h, w) = ModelSummaryCommand.ParseSize(sizeText);
@@ -46,7 +46,8 @@ public static class ModelBenchCommand
         }
 
         var stop = Interruption.Token;
-        for (var i = 0; i < 2; i++) Pass();
+        try { for (var i = 0; i < 2; i++) Pass(); }
+        catch (InputTooSmallException e) { throw new UserInputException($"--size {sizeText}: {e.Message}"); }
         // stderr keeps stdout's last line the result; the line also tells a watcher that timing has begun
         Console.Error.WriteLine($"timing {config.Name} for {seconds:0.###} s");
         var clock = Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GeoDense.Tasks.Inference;
 using GeoDense.Backbones;
 using GeoDense.Torch;
 using GeoDense.Torch.Checkpoints;
@@ -25,6 +26,8 @@ public static class ModelConvertCommand
     private static int Run(string archName, FileInfo weightsFile, FileInfo outputFile)
     {
         var arch = ModelOptions.ResolveArch(archName);
+        // checked before the checkpoint is read: a folder or unwritable path is the user's, not a failed rename
+        OutputFolder.PrepareFile(outputFile.FullName, ("--weights", weightsFile.FullName));
         var stateDict = ModelOptions.ReadWeights(weightsFile, arch);
         var classes = LeMeViTWeights.HeadClasses(stateDict);
         var config = classes is { } c ? arch with { NumClasses = c } : arch;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GeoDense.Tasks.Inference;
 using GeoDense.Backbones;
 using GeoDense.Torch;
 using GeoDense.Torch.Checkpoints;
@@ -38,7 +39,9 @@ public static class ModelForwardCommand
     private static int Run(string archName, FileInfo weightsFile, FileInfo inputFile, FileInfo outputFile, int? numClasses, int? threads)
     {
         ModelOptions.ApplyThreads(threads);
+        if (numClasses is < 1) throw new UserInputException($"--num-classes must be at least 1, got {numClasses}");
         var arch = ModelOptions.ResolveArch(archName);
+        OutputFolder.PrepareFile(outputFile.FullName, ("--weights", weightsFile.FullName), ("--input", inputFile.FullName));
         var stateDict = ModelOptions.ReadWeights(weightsFile, arch);
         var headClasses = LeMeViTWeights.HeadClasses(stateDict);
         if (numClasses is { } k && headClasses is { } h && k != h)
@@ -71,7 +74,7 @@ public static class ModelForwardCommand
                     AddFeatures(outputs, model.Forward(x));
                 }
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or InputTooSmallException)
             {
                 throw new UserInputException($"{inputFile}: {e.Message}");
             }

@@ -31,6 +31,7 @@ public static class ModelSummaryCommand
 
     private static int Run(string archName, string sizeText, int? numClasses)
     {
+        if (numClasses is < 1) throw new UserInputException($"--num-classes must be at least 1, got {numClasses}");
         var config = ModelOptions.ResolveArch(archName) with { NumClasses = numClasses ?? 1000 };
         var (h, w) = ParseSize(sizeText);
         var rows = LeMeViTSummary.Compute(config, h, w);

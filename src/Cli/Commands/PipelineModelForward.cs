@@ -1,3 +1,4 @@
+using GeoDense.Backbones;
 using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
@@ -16,7 +17,8 @@ public static class PipelineModelForward
     public static int Run(FileInfo pipelineFile, FileInfo weights, FileInfo inputFile, FileInfo outputFile, int? threads)
     {
         var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
-        var output = OutputFolder.PrepareFile(outputFile.FullName);
+        var output = OutputFolder.PrepareFile(outputFile.FullName,
+            ("--weights", weights.FullName), ("--input", inputFile.FullName), ("--pipeline", pipelineFile.FullName));
         var device = ComputeDevice.Resolve(config.Device, threads);
         using var session = SegmentationModels.Load(config, pipelineFile.FullName, weights.FullName, device);
         using var scope = TorchRuntime.NewScope();
@@ -26,7 +28,10 @@ public static class PipelineModelForward
         if (input.Dim != 4 || input.Shape[1] != config.Input.Bands.Count)
             throw new UserInputException($"{inputFile}: `input` is [{string.Join(", ", input.Shape)}]; the pipeline needs [N, {config.Input.Bands.Count}, H, W]");
         using var inference = TorchRuntime.InferenceMode();
-        using var logits = session.Model.ForwardBoth(input.Float().To(device));
+        SegmentationLogits logits;
+        try { logits = session.Model.ForwardBoth(input.Float().To(device)); }
+        catch (InputTooSmallException e) { throw new UserInputException($"{inputFile}: {e.Message}"); }
+        using var disposeLogits = logits;
         var outputs = new List<KeyValuePair<string, Tensor>> { new("logits", logits.Decode.Cpu()) };
         if (logits.Auxiliary is { } aux) outputs.Add(new("aux_logits", aux.Cpu()));
         TensorCheckpoints.SaveSafetensors(output, outputs);

@@ -27,6 +27,7 @@ public static class SegmentCommand
             // everything the user typed is checked before the model loads
             var files = InputList.Expand(parse.GetValue(inputs)!);
             var folder = OutputFolder.Prepare(parse.GetValue(output)!);
+            SegmentationPredictor.CheckOutputsSpareInputs(config, files, folder);
             var device = ComputeDevice.Resolve(config.Device, parse.GetValue(threads));
             using var session = SegmentationModels.Load(config, pipelineFile.FullName, parse.GetValue(weights)!.FullName, device);
             foreach (var warning in session.Warnings) Console.Error.WriteLine($"warning: {warning}");
@@ -45,6 +46,8 @@ public static class SegmentCommand
                     throw new OperationCanceledException($"{finished} of {files.Count} input(s) segmented; {file.Path} stopped, its outputs not written");
                 }
                 finished++;
+                // an all-nodata mosaic gives all-nodata outputs: correct, but rarely what the user meant to segment
+                if (result.Tiles == 0) Console.Error.WriteLine($"warning: {file.Path}: every pixel is nodata; its outputs hold only nodata");
                 Console.WriteLine($"{file.Path}: {result.Tiles} tiles in {result.Seconds:F1} s -> {result.Classes}");
                 foreach (var extra in result.Polygons.Prepend(result.Probabilities).Append(result.Preview))
                     if (extra is not null) Console.WriteLine($"  {extra}");

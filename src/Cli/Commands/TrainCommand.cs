@@ -29,7 +29,7 @@ public static class TrainCommand
     static int TrainSegmentation(FileInfo pipelineFile, bool resume, string? workDir, int? threads)
     {
         var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
-        var dir = OutputFolder.Prepare(workDir ?? config.Train?.WorkDir ?? throw new UserInputException($"{pipelineFile}: no `train` section"));
+        var dir = OutputFolder.Prepare(workDir ?? config.Train?.WorkDir ?? throw new UserInputException($"{pipelineFile}: no `train` section"), "--work-dir");
         var device = ComputeDevice.Resolve(config.Device, threads);
         var result = new SegmentationTrainer(config, dir, device, Report(new PipelineProgress("train", "it")), Console.Error)
             .Run(resume, Interruption.Token);

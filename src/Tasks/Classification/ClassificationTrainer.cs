@@ -1,3 +1,4 @@
+using GeoDense.Tasks.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GeoDense.Tasks.Training;
@@ -38,8 +39,16 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
             Math.Max(1, options.LogEvery), options.Seed);
         var schedule = new CosineLr(options.LearningRate, options.Iterations, options.MinLearningRate,
             options.WarmupIterations, WarmupInitLr: options.LearningRate * 1e-3);
-        return new TrainingLoop(options.WorkDir, plan, schedule, onProgress, log)
-            .Run(() => new ClassificationTask(options, train, val, resume, log), resume, cancellationToken);
+        try
+        {
+            return new TrainingLoop(options.WorkDir, plan, schedule, onProgress, log)
+                .Run(() => new ClassificationTask(options, train, val, resume, log), resume, cancellationToken);
+        }
+        catch (InputTooSmallException e)
+        {
+            // the backbone knows only a tensor; the user set the size in the pipeline
+            throw new PipelineInputException($"train.augment.crop_size {options.ImageSize}: {e.Message}", e);
+        }
     }
 
     /// <summary>Validation accuracies of a model on a scene folder (whole scenes resized, no augmentation).</summary>

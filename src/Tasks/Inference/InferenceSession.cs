@@ -10,6 +10,12 @@ public interface IModelFactory<TModel, in TPipeline> where TModel : Module where
 {
     TModel Create(TPipeline pipeline);
     ModelSignature Signature(TPipeline pipeline);
+
+    /// <summary>
+    /// The architecture weights without an embedded pipeline hold, read from their tensor shapes in the terms of
+    /// <see cref="ModelSignature.Architecture"/>; null when the shapes do not say.
+    /// </summary>
+    string? ArchitectureOf(IReadOnlyDictionary<string, TensorData> state) => null;
 }
 
 /// <summary>
@@ -61,7 +67,8 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
         var model = factory.Create(pipeline);
         try
         {
-            LoadTensors(model, weights);
+            LoadTensors(model, weights, state => factory.ArchitectureOf(state) is { } have && have != factory.Signature(pipeline).Architecture
+                ? $"{weights}: weights are {have}; pipeline {pipelineSource} asks {factory.Signature(pipeline).Architecture}" : null);
             model.To(device);
             model.Eval();
         }
@@ -79,17 +86,18 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
         try { return Safetensors.ReadMetadata(weights); }
         catch (Exception e) when (e is not InputException)
         {
-            throw new PipelineInputException($"{weights}: not a readable safetensors file ({FirstLine(e.Message)}); is it truncated?");
+            throw Unreadable(weights, e);
         }
     }
 
-    static void LoadTensors(Module model, string weights)
+    /// <param name="architectureConflict">the one line naming what differs, when the shapes tell which model the weights are for</param>
+    static void LoadTensors(Module model, string weights, Func<IReadOnlyDictionary<string, TensorData>, string?> architectureConflict)
     {
         OrderedDictionary<string, TensorData> data;
         try { data = Checkpoint.LoadStateDict(weights); }
         catch (Exception e) when (e is not InputException)
         {
-            throw new PipelineInputException($"{weights}: cannot read weights ({FirstLine(e.Message)}); is the file complete?");
+            throw Unreadable(weights, e);
         }
         using var scope = TorchRuntime.NewScope();
         var tensors = data.ToDictionary(kv => kv.Key, kv => kv.Value.ToTensor());
@@ -104,6 +112,7 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
             }
             var lines = new List<string>
             {
+                architectureConflict(data) ??
                 $"{weights}: weights do not fit the pipeline's model: {r.MissingKeys.Count} missing, {r.UnexpectedKeys.Count} unexpected, " +
                 $"{r.ShapeMismatches.Count} wrong-shaped tensors (trained for another backbone, head or class count?)",
             };
@@ -112,6 +121,21 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
             if (r.ShapeMismatches.Count > 0) lines.Add($"  shapes: {Few(r.ShapeMismatches.Select(m => m.ToString()), r.ShapeMismatches.Count)}");
             throw new PipelineInputException(string.Join(Environment.NewLine, lines));
         }
+    }
+
+    /// <summary>
+    /// One line naming the weights once: a checkpoint reader's own input message already starts with the path and says
+    /// what to do, so only its problem is kept; anything else is a reader failure on a damaged file.
+    /// </summary>
+    static PipelineInputException Unreadable(string weights, Exception e)
+    {
+        var problem = FirstLine(e.Message);
+        if (e is InputException)
+        {
+            var prefix = $"{weights}: ";
+            return new PipelineInputException($"{weights}: cannot read weights: {(problem.StartsWith(prefix, StringComparison.Ordinal) ? problem[prefix.Length..] : problem)}", e);
+        }
+        return new PipelineInputException($"{weights}: cannot read weights ({problem}); is the file complete?", e);
     }
 
     static string FirstLine(string message) => message.Split('\n')[0].Trim();

@@ -21,15 +21,18 @@ public static class InputList
         return Stems(unique);
     }
 
-    static IEnumerable<string> ExpandOne(string argument)
+    /// <param name="listFile">The @list the argument was read from: a stale line is found faster when the message names the list.</param>
+    static IEnumerable<string> ExpandOne(string argument, string? listFile = null)
     {
+        var where = listFile is null ? "" : $" (listed in {listFile})";
+        if (string.IsNullOrWhiteSpace(argument)) throw new Pipelines.PipelineInputException("--input: an empty path was given");
         if (argument.StartsWith('@'))
         {
             var list = argument[1..];
             if (!File.Exists(list)) throw new Pipelines.PipelineInputException($"{list}: input list file not found");
             var baseDir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(list))!;
             return File.ReadAllLines(list).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))
-                .Select(l => IsVirtual(l) ? l : System.IO.Path.GetFullPath(l, baseDir)).SelectMany(ExpandOne).ToList();
+                .Select(l => IsVirtual(l) ? l : System.IO.Path.GetFullPath(l, baseDir)).SelectMany(l => ExpandOne(l, list)).ToList();
         }
         if (IsVirtual(argument)) return [argument];
         if (Directory.Exists(argument))
@@ -37,18 +40,18 @@ public static class InputList
             var rasters = Directory.EnumerateFiles(argument)
                 .Where(f => RasterExtensions.Contains(System.IO.Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal).ToList();
-            if (rasters.Count == 0) throw new Pipelines.PipelineInputException($"{argument}: folder holds no rasters ({string.Join(" ", RasterExtensions)})");
+            if (rasters.Count == 0) throw new Pipelines.PipelineInputException($"{argument}: folder holds no rasters ({string.Join(" ", RasterExtensions)}){where}");
             return rasters;
         }
         var name = System.IO.Path.GetFileName(argument);
         if (name.IndexOfAny(['*', '?']) < 0)
         {
-            if (!File.Exists(argument)) throw new Pipelines.PipelineInputException($"{argument}: input file not found");
+            if (!File.Exists(argument)) throw new Pipelines.PipelineInputException($"{argument}: input file not found{where}");
             return [argument];
         }
         var dir = System.IO.Path.GetDirectoryName(argument) is { Length: > 0 } d ? d : ".";
         var matches = Directory.Exists(dir) ? Directory.GetFiles(dir, name).Order(StringComparer.Ordinal).ToList() : [];
-        if (matches.Count == 0) throw new Pipelines.PipelineInputException($"--input {argument}: no file matches");
+        if (matches.Count == 0) throw new Pipelines.PipelineInputException($"--input {argument}: no file matches{where}");
         return matches;
     }
 

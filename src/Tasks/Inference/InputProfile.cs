@@ -35,6 +35,9 @@ public sealed record InputProfile(string DataType, int[] Bands, double[] Min, do
         foreach (var path in rasters)
         {
             using var raster = Raster.Open(path);
+            // profiling is the first read of training data, so it meets a pipeline asking for bands a raster lacks first
+            if (bands.Any(b => b < 1 || b > raster.BandCount))
+                throw new RasterInputException(path, $"{path}: has {raster.BandCount} band(s) but the pipeline reads bands {string.Join(",", bands)}");
             type ??= raster.Band(bands[0]).DataType.ToString();
             var stats = BandStatistics.Sample(raster, bands, maxSide: 256);
             // a raster with no valid pixel in its sample (an all-nodata edge tile) says nothing about the value range

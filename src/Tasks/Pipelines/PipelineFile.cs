@@ -10,14 +10,26 @@ public static class PipelineFile
     /// <summary>The pipeline in <paramref name="path"/>, as the record of its `task`.</summary>
     public static Pipeline Load(string path)
     {
-        if (!File.Exists(path)) throw new PipelineInputException($"{path}: pipeline file not found");
+        CheckExists(path);
         return Parse(File.ReadAllText(path), path);
     }
 
     /// <summary>The pipeline in <paramref name="path"/>, which must be of the task a command needs.</summary>
-    public static T Load<T>(string path) where T : Pipeline => Expect<T>(Load(path));
+    public static T Load<T>(string path) where T : Pipeline
+    {
+        CheckExists(path);
+        return Expect<T>(Parse(File.ReadAllText(path), path, Create<T>().Task));
+    }
 
-    public static Pipeline Parse(string yaml, string source = "<pipeline>")
+    /// <param name="expectedTask">the task a command needs: a file of another task is reported as that, not as a list
+    /// of keys the other task does not have</param>
+    static void CheckExists(string path)
+    {
+        if (Directory.Exists(path)) throw new PipelineInputException($"{path}: is a folder; --pipeline needs a pipeline file (.yaml)");
+        if (!File.Exists(path)) throw new PipelineInputException($"{path}: pipeline file not found");
+    }
+
+    public static Pipeline Parse(string yaml, string source = "<pipeline>", string? expectedTask = null)
     {
         YamlNode? root;
         try { root = YamlTree.Read(yaml); }
@@ -38,6 +50,8 @@ public static class PipelineFile
         var task = mapping.Entries.FirstOrDefault(e => e.Key.Value == "task");
         if (task.Key is null)
             throw new PipelineInputException($"{source}: missing key 'task' ({string.Join(" | ", Tasks)})");
+        if (expectedTask is not null && (task.Value as YamlScalar)?.Value is { } named && named != expectedTask && Tasks.Contains(named))
+            throw new PipelineInputException($"{source}: pipeline task is '{named}', this command needs '{expectedTask}'");
         Pipeline pipeline = (task.Value as YamlScalar)?.Value switch
         {
             "segmentation" => Create<SegmentationPipeline>(),
@@ -55,7 +69,7 @@ public static class PipelineFile
     }
 
     /// <summary>Pipeline text that must be of the task <typeparamref name="T"/>.</summary>
-    public static T Parse<T>(string yaml, string source = "<pipeline>") where T : Pipeline => Expect<T>(Parse(yaml, source));
+    public static T Parse<T>(string yaml, string source = "<pipeline>") where T : Pipeline => Expect<T>(Parse(yaml, source, Create<T>().Task));
 
     /// <summary>YAML that <see cref="Parse"/> reads back into an equal pipeline (weights metadata carry it).</summary>
     public static string Serialize(Pipeline pipeline) => PipelineWriter.Write(pipeline);

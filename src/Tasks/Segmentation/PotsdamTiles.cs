@@ -38,6 +38,11 @@ public static partial class PotsdamTiles
                 throw new SegmentationInputException($"{path}: no label file {labelName} found under {root}");
             tiles.Add(new PotsdamTile(id, path, label));
         }
+        // a tile the pipeline names but the root lacks is a typo or an incomplete download, not a smaller data set
+        var absent = ids?.Where(id => tiles.All(t => t.Id != id)).ToList() ?? [];
+        if (absent.Count > 0 && tiles.Count > 0)
+            throw new SegmentationInputException($"{root}: tiles {string.Join(", ", absent)} not found (no top_potsdam_<id>_RGB.tif); " +
+                                                 $"found {string.Join(", ", tiles.Select(t => t.Id).Take(12))}{(tiles.Count > 12 ? ", ..." : "")}");
         if (tiles.Count == 0)
             throw new SegmentationInputException($"{root}: no Potsdam tiles (top_potsdam_*_RGB.tif) found"
                 + (ids is { Count: > 0 } ? $" for tiles {string.Join(", ", ids)}" : ""));

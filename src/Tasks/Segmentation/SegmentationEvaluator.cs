@@ -57,6 +57,8 @@ public sealed class SegmentationEvaluator(SegmentationModel model, TileInference
     public static SegmentationMetrics EvaluateWeights(Pipelines.SegmentationPipeline pipeline, string pipelineSource, string weights, string dataRoot,
         Device device, Action<InferenceProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (string.IsNullOrWhiteSpace(dataRoot)) throw new SegmentationInputException("--data: the path is empty; give a dataset folder");
+        if (File.Exists(dataRoot)) throw new SegmentationInputException($"{dataRoot}: is a file; --data needs a dataset folder");
         if (!Directory.Exists(dataRoot)) throw new SegmentationInputException($"{dataRoot}: data folder not found");
         var split = pipeline.Train?.Val ?? pipeline.Train?.Data ?? new Pipelines.DataSection { Format = "potsdam", Root = dataRoot };
         var rasters = SegmentationData.Find(split with { Root = dataRoot });

@@ -3,6 +3,7 @@ using GeoDense.Heads.UperNet;
 using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Torch;
+using GeoDense.Torch.Checkpoints;
 
 namespace GeoDense.Tasks.Segmentation;
 
@@ -19,6 +20,19 @@ public sealed class SegmentationModels : IModelFactory<SegmentationModel, Segmen
         var m = pipeline.Model;
         var head = m.AuxChannels > 0 ? $"{m.Head}({m.Channels}, aux {m.AuxChannels})" : $"{m.Head}({m.Channels})";
         return new ModelSignature($"{m.Backbone} + {head}", m.Classes, pipeline.Input.Bands, pipeline.Input.Mean, pipeline.Input.Std);
+    }
+
+    /// <summary>
+    /// "lemevit-nano + upernet(64, aux 32)" from a state dict's shapes: stage widths and depths name the backbone
+    /// (<see cref="LeMeViTConfig.DescribeShapes"/>), the classifier convolutions' input channels the head widths.
+    /// </summary>
+    public string? ArchitectureOf(IReadOnlyDictionary<string, TensorData> state)
+    {
+        if (!state.TryGetValue("decode_head.conv_seg.weight", out var decode) || decode.Shape.Length < 2) return null;
+        var backbone = LeMeViTConfig.DescribeShapes(state, "backbone.") ?? "an unknown backbone";
+        var head = state.TryGetValue("auxiliary_head.conv_seg.weight", out var aux) && aux.Shape.Length >= 2
+            ? $"upernet({decode.Shape[1]}, aux {aux.Shape[1]})" : $"upernet({decode.Shape[1]})";
+        return $"{backbone} + {head}";
     }
 
     /// <summary>Pipeline + weights -> model on its device in eval mode (see <see cref="InferenceSession{TModel}"/>).</summary>

@@ -28,9 +28,8 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
     {
         name ??= Path.GetFileNameWithoutExtension(input);
         Directory.CreateDirectory(outputDir);
-        var formats = pipeline.Output.Formats.Select(f => f.ToLowerInvariant()).ToHashSet();
-        string classes = Path.Combine(outputDir, $"{name}_classes.tif");
-        string? probabilities = formats.Contains("probabilities") ? Path.Combine(outputDir, $"{name}_probabilities.tif") : null;
+        var formats = Formats;
+        var (classes, probabilities, vectorPaths, previewPath) = OutputPaths(pipeline, outputDir, name);
         int[] bands = pipeline.Input.Bands.ToArray();
         var tiling = pipeline.Tiling;
         var clock = Stopwatch.StartNew();
@@ -60,16 +59,15 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
             {
                 // polygonised once, written in every requested format
                 var features = Polygonizer.Polygonize(classRaster, classNames: names);
-                foreach (var (format, extension) in vectors)
+                foreach (var ((format, _), path) in vectors.Zip(vectorPaths))
                 {
-                    var path = Path.Combine(outputDir, $"{name}_classes.{extension}");
                     VectorWriter.Write(path, features, classRaster.SpatialReference, format, layerName: "classes");
                     polygons.Add(path);
                 }
             }
-            if (formats.Contains("png"))
+            if (previewPath is not null)
             {
-                preview = Path.Combine(outputDir, $"{name}_preview.png");
+                preview = previewPath;
                 PngPreview.WriteClassMap(classRaster, preview, names);
             }
         }
@@ -84,12 +82,42 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
 
     static void DeleteOutputs(IEnumerable<string?> paths)
     {
-        foreach (var path in paths.OfType<string>())
+        foreach (var file in paths.OfType<string>().SelectMany(FilesOf))
+            if (File.Exists(file)) File.Delete(file);
+    }
+
+    /// <summary>The files one output is made of: a shapefile is written with its sidecars.</summary>
+    static IEnumerable<string> FilesOf(string output) => output.EndsWith(".shp", StringComparison.OrdinalIgnoreCase)
+        ? new[] { ".shp", ".shx", ".dbf", ".prj", ".cpg" }.Select(e => Path.ChangeExtension(output, e)) : [output];
+
+    HashSet<string> Formats => FormatsOf(pipeline);
+    static HashSet<string> FormatsOf(SegmentationPipeline pipeline) => pipeline.Output.Formats.Select(f => f.ToLowerInvariant()).ToHashSet();
+
+    /// <summary>The files <see cref="Predict"/> writes for the output stem <paramref name="name"/>.</summary>
+    public static (string Classes, string? Probabilities, IReadOnlyList<string> Polygons, string? Preview) OutputPaths(
+        SegmentationPipeline pipeline, string outputDir, string name)
+    {
+        var formats = FormatsOf(pipeline);
+        return (Path.Combine(outputDir, $"{name}_classes.tif"),
+            formats.Contains("probabilities") ? Path.Combine(outputDir, $"{name}_probabilities.tif") : null,
+            VectorOutputs(formats).Select(v => Path.Combine(outputDir, $"{name}_classes.{v.Extension}")).ToList(),
+            formats.Contains("png") ? Path.Combine(outputDir, $"{name}_preview.png") : null);
+    }
+
+    /// <summary>
+    /// Refuses a run whose outputs would replace one of its inputs (`scene.tif` and `scene_classes.tif` segmented
+    /// into their own folder): an input is the one file a user may have no other copy of.
+    /// </summary>
+    public static void CheckOutputsSpareInputs(SegmentationPipeline pipeline, IReadOnlyList<InputItem> inputs, string outputDir)
+    {
+        var inputPaths = inputs.Select(i => Path.GetFullPath(i.Path)).ToHashSet(StringComparer.Ordinal);
+        foreach (var item in inputs)
         {
-            // a shapefile is several files
-            var siblings = path.EndsWith(".shp", StringComparison.OrdinalIgnoreCase)
-                ? new[] { ".shp", ".shx", ".dbf", ".prj", ".cpg" }.Select(e => Path.ChangeExtension(path, e)) : [path];
-            foreach (var file in siblings) if (File.Exists(file)) File.Delete(file);
+            var (classes, probabilities, polygons, preview) = OutputPaths(pipeline, Path.GetFullPath(outputDir), item.OutputStem);
+            var written = polygons.Append(classes).Append(probabilities).Append(preview).OfType<string>().SelectMany(FilesOf);
+            foreach (var path in written)
+                if (inputPaths.Contains(path))
+                    throw new PipelineInputException($"{path}: is an input and would be overwritten by the outputs of {item.Path}; choose another --output");
         }
     }
 
@@ -110,6 +138,8 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
     {
         using var source = Raster.Open(input);
         CheckBands(source);
+        // a file cut short loses its last block first: found here, before any other mosaic is segmented
+        source.CheckLastBlockReadable();
         var warnings = new List<string>();
         source.WarnIfNotGeoreferenced();
         if (trainedOn is not null) warnings.AddRange(trainedOn.Compare(source, [.. pipeline.Input.Bands]));

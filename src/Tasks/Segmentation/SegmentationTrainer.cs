@@ -1,3 +1,4 @@
+using GeoDense.Backbones;
 using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Training;
@@ -31,7 +32,12 @@ public sealed class SegmentationTrainer(SegmentationPipeline pipeline, string wo
             using var reader = new LabelledWindowReader(rasters, [.. pipeline.Input.Bands], (byte)pipeline.Model.IgnoreIndex, pipeline.Model.ScoredClassCount());
             for (int r = 0; r < rasters.Count; r++) reader.Size(r);
         }
-        return loop.Run(() => new SegmentationTask(pipeline, device, trainRasters, valRasters, resume), resume, cancellationToken);
+        try { return loop.Run(() => new SegmentationTask(pipeline, device, trainRasters, valRasters, resume), resume, cancellationToken); }
+        catch (InputTooSmallException e)
+        {
+            // the backbone knows only a tensor; the user set the sizes in the pipeline
+            throw new PipelineInputException($"train.augment.crop_size {train.Augment.CropSize} / tiling.size {pipeline.Tiling.Size}: {e.Message}", e);
+        }
     }
 
     sealed class SegmentationTask : ITrainingTask<SegmentationMetrics>
