@@ -151,7 +151,7 @@ public class SegmentCommandTests(SegmentationFiles files) : IClassFixture<Segmen
         var output = NewDir();
         var (code, _, stderr) = Segment(Scene("scene.tif"), output, weights: weights);
         Assert.Equal(2, code);
-        Assert.Contains($"{weights}: not a safetensors file", stderr);
+        Assert.Contains($"{weights}: cannot read weights: not a safetensors file", stderr);
         Assert.Contains("truncated", stderr);
         AssertNoOutputs(output);
         Directory.Delete(output, recursive: true);

@@ -84,10 +84,7 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
     {
         if (!weights.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) return new Dictionary<string, string>();
         try { return Safetensors.ReadMetadata(weights); }
-        catch (Exception e) when (e is not InputException)
-        {
-            throw Unreadable(weights, e);
-        }
+        catch (Exception e) { throw Unreadable(weights, e); }
     }
 
     /// <param name="architectureConflict">the one line naming what differs, when the shapes tell which model the weights are for</param>
@@ -95,10 +92,7 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
     {
         OrderedDictionary<string, TensorData> data;
         try { data = Checkpoint.LoadStateDict(weights); }
-        catch (Exception e) when (e is not InputException)
-        {
-            throw Unreadable(weights, e);
-        }
+        catch (Exception e) { throw Unreadable(weights, e); }
         using var scope = TorchRuntime.NewScope();
         var tensors = data.ToDictionary(kv => kv.Key, kv => kv.Value.ToTensor());
         try { model.LoadStateDict(tensors, strict: true); }

@@ -48,10 +48,11 @@ public class SegmentationModelTests
             using var session = SegmentationModels.Load(Pipeline(), "p.yaml", path, Device.Cpu);
             Assert.Equal(a.Forward(x).ToArray<float>(), session.Model.Forward(x).ToArray<float>());
 
-            // weights without an embedded pipeline: the tensors themselves are checked, summarised in one line first
+            // weights without an embedded pipeline: the architecture is read off the tensors and named in one line first
             var e = Assert.Throws<PipelineInputException>(() => SegmentationModels.Load(Pipeline(channels: 48), "p.yaml", path, Device.Cpu));
             var lines = e.Message.Split(Environment.NewLine);
-            Assert.Contains("weights do not fit the pipeline's model", lines[0]);
+            Assert.Contains("weights are lemevit-nano + upernet(32, aux 16)", lines[0]);
+            Assert.Contains("asks lemevit-nano + upernet(48, aux 16)", lines[0]);
             Assert.Contains("decode_head.conv_seg.weight", e.Message);
         }
         finally { File.Delete(path); }
