@@ -33,6 +33,9 @@ public sealed class TrainingLoop(string workDir, TrainingPlan plan, ILearningRat
             throw new Pipelines.PipelineInputException(
                 $"{workDir}: already holds a training run (checkpoint after {latest.Iterations} iterations); continue it with --resume, or choose another work directory");
 
+        if (resume && latest!.Iterations > plan.Iterations)
+            throw new Pipelines.PipelineInputException(
+                $"{latest.Model}: the checkpoint is after {latest.Iterations} iterations, past train.iterations {plan.Iterations}; raise train.iterations to continue");
         // weight initialisation repeats run to run
         TorchRuntime.ManualSeed(CounterRandom.Seed(plan.Seed, TrainingStream.Initialisation, 0));
         using var task = createTask();

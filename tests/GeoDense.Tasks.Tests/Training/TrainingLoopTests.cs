@@ -147,6 +147,14 @@ public sealed class TrainingLoopTests : IDisposable
         Assert.Contains("wrong-shaped", e.Message);
     }
 
+    [Fact]
+    public void Resuming_with_fewer_iterations_than_the_checkpoint_is_refused()
+    {
+        Loop("shorter", Plan with { Iterations = 8 }).Run(() => new FitTask(), resume: false);
+        var e = Assert.Throws<PipelineInputException>(() => Loop("shorter", Plan with { Iterations = 4 }).Run(() => new FitTask(), resume: true));
+        Assert.Contains("past train.iterations 4", e.Message);
+    }
+
     /// <summary>The same task with a wider input, as if the pipeline's bands had changed since the run started.</summary>
     sealed class WiderFitTask : ITrainingTask<FitMetrics>
     {
