@@ -1,9 +1,8 @@
 using System.CommandLine;
-using System.Text.Json;
-using GeoDense.IO;
 using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
+using GeoDense.Tasks.Training;
 
 namespace GeoDense.Cli.Commands;
 
@@ -42,8 +41,7 @@ public static class EvalCommand
             if (p.Done >= p.Total) bar = null;
         }, Interruption.Token);
         Console.WriteLine(metrics.ToTable());
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true,
-            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        MetricsJson.Write(path, metrics);
         Console.WriteLine($"metrics: {path}");
         return 0;
     }

@@ -1,4 +1,3 @@
-using GeoDense.IO;
 using System.Globalization;
 using System.Text.Json;
 using GeoDense.Geo;
@@ -15,11 +14,7 @@ namespace GeoDense.Tasks.Training;
 public sealed class TrainingLogs<TMetrics> where TMetrics : class, ITrainingMetrics
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, PropertyNameCaseInsensitive = true,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    static readonly JsonSerializerOptions Json = MetricsJson.Options;
     const int LossPointEvery = 10;   // one curve point per 10 iterations keeps long runs readable
 
     readonly string dir;
@@ -68,7 +63,7 @@ public sealed class TrainingLogs<TMetrics> where TMetrics : class, ITrainingMetr
         File.AppendAllText(csv, string.Create(Inv, $"{iteration},{string.Join(",", metrics.Scalars.Select(s => s.Value.ToString("F4", Inv)))}\n"));
         var node = JsonSerializer.SerializeToNode(metrics, Json)!;
         File.AppendAllText(Path.Combine(dir, "val.jsonl"), JsonSerializer.Serialize(new { iteration, metrics = node }, Json) + "\n");
-        AtomicFile.WriteAllText(Path.Combine(dir, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions(Json) { WriteIndented = true }));
+        MetricsJson.Write(Path.Combine(dir, "metrics.json"), metrics);
         Remember(iteration, node.Deserialize<TMetrics>(Json));
         Plot();
     }
