@@ -24,7 +24,9 @@ public class LeMeViTBackbone : Module, IDenseBackbone
     public static IReadOnlyList<int> FeatureStrides { get; } = [4, 8, 16, 32];
     IReadOnlyList<int> IDenseBackbone.FeatureStrides => FeatureStrides;
 
-    public LeMeViTBackbone(LeMeViTConfig config)
+    /// <param name="extraNorms">register `extra_norms.{0..3}` (LayerNorm2d of each output width) as the reference's
+    /// detection backbone does: unused in its forward, but its checkpoints carry them, so a strict load needs them</param>
+    public LeMeViTBackbone(LeMeViTConfig config, bool extraNorms = false)
     {
         Config = config.Validate();
         var dims = config.Dims;
@@ -47,6 +49,9 @@ public class LeMeViTBackbone : Module, IDenseBackbone
                 new Linear(input, 4 * input), new LayerNorm(4 * input), new GELU(),
                 new Linear(4 * input, dims[i]), new LayerNorm(dims[i])));
         }
+
+        if (extraNorms)
+            RegisterModule("extra_norms", new ModuleList<LayerNorm>(dims[1..].Select(d => new LayerNorm(d))));
 
         _stages = RegisterModule("stages", new ModuleList<ModuleList<LeMeViTBlock>>());
         var block = 0;
