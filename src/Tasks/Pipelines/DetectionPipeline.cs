@@ -34,6 +34,8 @@ public sealed record DetectionModelSection
     /// <summary>In the weights' `fc_cls` order (the reference checkpoint's order is BboxToolkit's, not the DOTA web page's).</summary>
     public required List<string> Classes { get; init; }
     public int FpnChannels { get; init; } = 256;
+    /// <summary>Width of the box head's two shared FCs (1024 in the reference; smaller for the nano demo).</summary>
+    public int FcChannels { get; init; } = 1024;
     public DetectionRpnSection Rpn { get; init; } = new();
     public DetectionRcnnSection Rcnn { get; init; } = new();
     /// <summary>
@@ -50,6 +52,7 @@ public sealed record DetectionModelSection
         p.OneOf($"{at}.head", Head, HeadNames);
         p.NonEmptyDistinct($"{at}.classes", Classes);
         p.Positive($"{at}.fpn_channels", FpnChannels);
+        p.Positive($"{at}.fc_channels", FcChannels);
         Rpn.Check(p, $"{at}.rpn");
         Rcnn.Check(p, $"{at}.rcnn");
         p.Check(MergeNmsIou > 0 && MergeNmsIou <= 1, $"{at}.merge_nms_iou", $"must be in (0, 1] (got {PipelineProblems.Text(MergeNmsIou)})");
