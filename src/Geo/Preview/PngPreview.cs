@@ -79,14 +79,14 @@ public static class PngPreview
         PngFile.Write(pngPath, withLegend);
     }
 
-    private static (int W, int H) PreviewSize(Raster raster, int maxSize)
+    internal static (int W, int H) PreviewSize(Raster raster, int maxSize)
     {
         double scale = Math.Min(1.0, (double)maxSize / Math.Max(raster.Width, raster.Height));
         return (Math.Max(1, (int)Math.Round(raster.Width * scale)), Math.Max(1, (int)Math.Round(raster.Height * scale)));
     }
 
     /// <summary>Three bands (a single band is repeated) stretched from their 2nd..98th percentile to 0..255; nodata is black.</summary>
-    private static byte[] StretchedRgb(Raster source, int[] bands, int w, int h)
+    internal static byte[] StretchedRgb(Raster source, int[] bands, int w, int h)
     {
         int plane = w * h;
         var full = PixelWindow.Full(source.Width, source.Height);

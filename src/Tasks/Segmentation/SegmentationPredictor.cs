@@ -122,7 +122,7 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
     }
 
     /// <summary>The vector formats among the pipeline's output formats (`shp` is the short name of `shapefile`).</summary>
-    static IEnumerable<(VectorFormat Format, string Extension)> VectorOutputs(IReadOnlySet<string> formats)
+    internal static IEnumerable<(VectorFormat Format, string Extension)> VectorOutputs(IReadOnlySet<string> formats)
     {
         if (formats.Contains("geojson")) yield return (VectorFormat.GeoJson, "geojson");
         if (formats.Contains("gpkg")) yield return (VectorFormat.GeoPackage, "gpkg");
