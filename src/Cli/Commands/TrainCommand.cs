@@ -20,8 +20,9 @@ public static class TrainCommand
         command.SetAction(parse => CliErrors.Run(() => parse.GetValue(task) switch
         {
             "segmentation" => TrainSegmentation(parse.GetValue(pipeline)!, parse.GetValue(resume), parse.GetValue(workDir), parse.GetValue(threads)),
+            "detection" => DetectionCommands.Train(parse.GetValue(pipeline)!, parse.GetValue(resume), parse.GetValue(workDir), parse.GetValue(threads)),
             "classification" => ClassificationTrainCommand.Run(parse.GetValue(pipeline)!, parse.GetValue(resume), parse.GetValue(workDir), parse.GetValue(threads)),
-            var other => throw new UserInputException($"train: task '{other}' is not available; use segmentation or classification"),
+            var other => throw new UserInputException($"train: task '{other}' is not available; use segmentation, detection or classification"),
         }));
         return command;
     }

@@ -89,7 +89,8 @@ public sealed class ObbRoiHead : Module
         foreach (var p in proposals)
         {
             long n = p.Size(0);
-            result.Add(MulticlassNms(boxes.Narrow(0, start, n), scores.Narrow(0, start, n), settings));
+            var d = MulticlassNms(boxes.Narrow(0, start, n), scores.Narrow(0, start, n), settings);
+            result.Add(new ObbDetections(d.Boxes.MoveToOuter(), d.Scores.MoveToOuter(), d.Labels.MoveToOuter()));
             start += n;
         }
         return result;

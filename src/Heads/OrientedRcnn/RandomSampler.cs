@@ -38,6 +38,8 @@ public sealed record RandomSampler(int Num, double PosFraction, bool AddGtAsProp
     {
         using var scope = TorchRuntime.NewScope();
         var gtIndex = assign.GtIndex;
+        // the result owns its box list: an alias of the caller's boxes, or a new list with the ground truth in front
+        boxes = boxes.Alias();
         if (AddGtAsProposals && gtBoxes.Size(0) > 0)
         {
             boxes = Tensor.Cat([gtBoxes.To(boxes.DType), boxes], 0);
