@@ -32,10 +32,30 @@ public sealed class ChangeMapPredictor(ChangePipeline pipeline, ChangeForward fo
         public void Dispose() => Aligned.Dispose();
     }
 
-    int[] Bands => [.. pipeline.Input.Bands];
+    int[] Bands => BandsOf(pipeline);
+    static int[] BandsOf(ChangePipeline pipeline) => [.. pipeline.Input.Bands];
 
-    /// <summary>Aligns the pair and lays out its windows; a pair that does not overlap, or lacks bands, fails here, before any model work.</summary>
-    public PreparedPair Prepare(ChangePair pair)
+    /// <summary>
+    /// Aligns every pair and lays out its windows, so a pair that does not overlap or lacks bands is reported before any
+    /// model loads or any pair is processed. Dispose the pairs when done (they hold in-memory VRTs).
+    /// </summary>
+    public static IReadOnlyList<PreparedPair> PrepareAll(ChangePipeline pipeline, IReadOnlyList<ChangePair> pairs)
+    {
+        var prepared = new List<PreparedPair>();
+        try
+        {
+            foreach (var pair in pairs) prepared.Add(Prepare(pipeline, pair));
+            return prepared;
+        }
+        catch
+        {
+            foreach (var pair in prepared) pair.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Aligns one pair and lays out its windows.</summary>
+    public static PreparedPair Prepare(ChangePipeline pipeline, ChangePair pair)
     {
         var aligned = AlignedPair.Create(pair.Before, pair.After, ResamplingOf(pipeline.Resampling));
         try
@@ -43,11 +63,11 @@ public sealed class ChangeMapPredictor(ChangePipeline pipeline, ChangeForward fo
             using var before = aligned.OpenBefore();
             using (var after = aligned.OpenAfter())
             {
-                CheckBands(before, pair.Before);
-                CheckBands(after, pair.After);
+                CheckBands(pipeline, before, pair.Before);
+                CheckBands(pipeline, after, pair.After);
             }
             var tiling = pipeline.Tiling;
-            var windows = WindowGrid.Create(before, new GridOptions(tiling.Size, tiling.Stride, tiling.Scales, SkipNodata: true), Bands);
+            var windows = WindowGrid.Create(before, new GridOptions(tiling.Size, tiling.Stride, tiling.Scales, SkipNodata: true), BandsOf(pipeline));
             return new PreparedPair(pair, aligned, windows);
         }
         catch
@@ -57,34 +77,37 @@ public sealed class ChangeMapPredictor(ChangePipeline pipeline, ChangeForward fo
         }
     }
 
-    /// <summary>
-    /// Every pair, with one progress over all of them (windows done of all pairs' windows, the rate since the start).
-    /// All pairs are aligned first, so a bad pair among many is reported before any is processed.
-    /// </summary>
+    /// <summary>Every pair (aligned first, all of them: see <see cref="PrepareAll"/>), with one progress over all of them.</summary>
     public IReadOnlyList<ChangeMapOutputs> PredictAll(IReadOnlyList<ChangePair> pairs, string outputDir, Action<InferenceProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var prepared = new List<PreparedPair>();
-        try
-        {
-            foreach (var pair in pairs) prepared.Add(Prepare(pair));
-            int total = prepared.Sum(p => p.Windows.Count), finished = 0;
-            var clock = Stopwatch.StartNew();
-            var results = new List<ChangeMapOutputs>();
-            foreach (var pair in prepared)
-            {
-                int offset = finished;
-                Action<InferenceProgress>? overall = progress is null ? null
-                    : p => progress(new InferenceProgress(p.Input, offset + p.Done, total, (offset + p.Done) / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
-                results.Add(Predict(pair, outputDir, overall, cancellationToken));
-                finished += pair.Windows.Count;
-            }
-            return results;
-        }
+        var prepared = PrepareAll(pipeline, pairs);
+        try { return PredictAll(prepared, outputDir, progress, cancellationToken); }
         finally
         {
             foreach (var pair in prepared) pair.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Prepared pairs one after another, with one progress over all of them: windows done of all pairs' windows, at the
+    /// rate since the first started.
+    /// </summary>
+    public IReadOnlyList<ChangeMapOutputs> PredictAll(IReadOnlyList<PreparedPair> prepared, string outputDir, Action<InferenceProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        int total = prepared.Sum(p => p.Windows.Count), finished = 0;
+        var clock = Stopwatch.StartNew();
+        var results = new List<ChangeMapOutputs>();
+        foreach (var pair in prepared)
+        {
+            int offset = finished;
+            Action<InferenceProgress>? overall = progress is null ? null
+                : p => progress(new InferenceProgress(p.Input, offset + p.Done, total, (offset + p.Done) / Math.Max(1e-9, clock.Elapsed.TotalSeconds)));
+            results.Add(Predict(pair, outputDir, overall, cancellationToken));
+            finished += pair.Windows.Count;
+        }
+        return results;
     }
 
     public ChangeMapOutputs Predict(PreparedPair prepared, string outputDir, Action<InferenceProgress>? progress = null,
@@ -166,7 +189,7 @@ public sealed class ChangeMapPredictor(ChangePipeline pipeline, ChangeForward fo
         }
     }
 
-    void CheckBands(Raster raster, string named)
+    static void CheckBands(ChangePipeline pipeline, Raster raster, string named)
     {
         var bands = pipeline.Input.Bands;
         if (bands.Any(b => b < 1 || b > raster.BandCount))
@@ -186,7 +209,7 @@ public sealed class ChangeMapPredictor(ChangePipeline pipeline, ChangeForward fo
 
     void Run(PreparedPair prepared, StreamingStitcher stitcher, Action<InferenceProgress>? progress, CancellationToken cancellationToken)
     {
-        var inference = new ChangeTileInference(forward, [.. pipeline.Input.Mean], [.. pipeline.Input.Std], device);
+        var inference = new ChangeTileInference(forward, pipeline, device);
         var aligned = prepared.Aligned;
         var source = new PairedRasterWindows($"{Path.GetFileName(prepared.Pair.Before)} -> {Path.GetFileName(prepared.Pair.After)}",
             aligned.OpenBefore, aligned.OpenAfter, prepared.Windows, new TilerOptions(Bands, pipeline.Tiling.BatchSize));

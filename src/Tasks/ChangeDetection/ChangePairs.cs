@@ -13,7 +13,13 @@ public sealed record ChangePair(string Before, string After, string OutputStem);
 /// </summary>
 public static class ChangePairs
 {
-    public static IReadOnlyList<ChangePair> Single(string before, string after) => Name([(Path.GetFullPath(before), Path.GetFullPath(after))]);
+    public static IReadOnlyList<ChangePair> Single(string before, string after)
+    {
+        foreach (var (option, path) in new[] { ("--before", before), ("--after", after) })
+            if (!File.Exists(path)) throw new PipelineInputException(Directory.Exists(path) ? $"{option} {path}: is a folder; give a raster file" : $"{option} {path}: file not found");
+        if (Path.GetFullPath(before) == Path.GetFullPath(after)) throw new PipelineInputException($"--before and --after are the same file ({before})");
+        return Name([(Path.GetFullPath(before), Path.GetFullPath(after))]);
+    }
 
     public static IReadOnlyList<ChangePair> ReadList(string listPath)
     {

@@ -1,4 +1,4 @@
-using GeoDense.Tasks.Inference;
+using System.Buffers;
 using GeoDense.Torch;
 
 namespace GeoDense.Tasks.Segmentation;
@@ -37,9 +37,23 @@ public sealed class TileInference(SegmentationModel model, float[] mean, float[]
 
     void Forward(ReadOnlySpan<float> raw, int count, int bands, int height, int width, bool softmax, Span<float> destination)
     {
+        int plane = height * width;
+        if (raw.Length != count * bands * plane)
+            throw new ArgumentException($"{raw.Length} values for {count} windows of {bands}x{height}x{width}");
+        var batch = ArrayPool<float>.Shared.Rent(raw.Length);
+        for (int n = 0; n < count; n++)
+            for (int b = 0; b < bands; b++)
+            {
+                float m = mean[b], inv = 1f / std[b];
+                int offset = (n * bands + b) * plane;
+                var from = raw.Slice(offset, plane);
+                var to = batch.AsSpan(offset, plane);
+                for (int i = 0; i < plane; i++) to[i] = (from[i] - m) * inv;
+            }
         using var scope = TorchRuntime.NewScope();
         using var inference = TorchRuntime.InferenceMode();
-        var input = ModelInput.Normalised(raw, count, bands, height, width, mean, std, device);
+        var input = Tensor.FromSpan<float>(batch.AsSpan(0, raw.Length), [count, bands, height, width]).To(device);
+        ArrayPool<float>.Shared.Return(batch);
         var scores = model.Forward(input);
         if (softmax) scores = Functional.Softmax(scores, 1);
         scores.Cpu().Contiguous().CopyTo(destination[..(count * Classes * height * width)]);
