@@ -14,19 +14,22 @@ public static unsafe class RasterAlignment
     /// Throws <see cref="RasterInputException"/> when either lacks a georeference or the two do not overlap.
     /// </summary>
     public static Raster AlignTo(Raster reference, string otherPath, Resampling resampling = Resampling.Bilinear) =>
-        Warp(reference, otherPath, resampling, destination: "");
+        Warp(reference, otherPath, resampling, destination: "", alphaOutside: false);
 
     /// <summary>
     /// Like <see cref="AlignTo"/> but saves the warped VRT at <paramref name="vrtPath"/> (e.g. /vsimem/after.vrt or a
     /// file), so other threads (the tiler's reader) can open it by path.
     /// </summary>
-    public static void WriteAlignedVrt(Raster reference, string otherPath, string vrtPath, Resampling resampling = Resampling.Bilinear)
+    /// <param name="alphaOutside">adds an alpha band that is 0 where the other raster has no pixels (outside its
+    /// footprint, or its own nodata), so GDAL's mask of every band says "nodata" there</param>
+    public static void WriteAlignedVrt(Raster reference, string otherPath, string vrtPath, Resampling resampling = Resampling.Bilinear,
+        bool alphaOutside = false)
     {
         var source = Vsi.IsVirtual(otherPath) ? otherPath : System.IO.Path.GetFullPath(otherPath);
-        using var aligned = Warp(reference, source, resampling, vrtPath);
+        using var aligned = Warp(reference, source, resampling, vrtPath, alphaOutside);
     }
 
-    private static Raster Warp(Raster reference, string otherPath, Resampling resampling, string destination)
+    private static Raster Warp(Raster reference, string otherPath, Resampling resampling, string destination, bool alphaOutside)
     {
         var target = reference.GeoTransform
             ?? throw new RasterInputException(reference.Path, $"'{reference.Path}' has no geotransform, so nothing can be aligned onto its grid.");
@@ -46,6 +49,7 @@ public static unsafe class RasterAlignment
                 "-te", minX.ToString("R", c), minY.ToString("R", c), maxX.ToString("R", c), maxY.ToString("R", c),
                 "-ts", reference.Width.ToString(c), reference.Height.ToString(c),
                 "-r", resampling.GdalName(),
+                .. (alphaOutside ? (string[])["-dstalpha"] : []),
             ]);
             var options = WarpApi.GDALWarpAppOptionsNew(argv.Handle, IntPtr.Zero);
             if (options == IntPtr.Zero) throw new GdalException($"Invalid warp options: {GdalLibrary.TakeError()}");
@@ -73,13 +77,21 @@ public static unsafe class RasterAlignment
     }
 
     /// <summary>Throws a clear <see cref="RasterInputException"/> naming both files when their footprints do not intersect.</summary>
-    public static void EnsureOverlap(Raster reference, Raster other)
+    public static void EnsureOverlap(Raster reference, Raster other) => OverlapWindow(reference, other);
+
+    /// <summary>
+    /// The pixels of <paramref name="reference"/> that <paramref name="other"/> covers: the bounding box of the other
+    /// raster's outline in the reference's CRS, widened to whole reference pixels and cut to the reference. Throws a
+    /// <see cref="RasterInputException"/> naming both files when it is empty (the two do not overlap).
+    /// </summary>
+    public static PixelWindow OverlapWindow(Raster reference, Raster other)
     {
         var otherTransform = other.GeoTransform
             ?? throw new RasterInputException(other.Path, $"'{other.Path}' has no geotransform, so it cannot be placed on the map next to '{reference.Path}'.");
         var otherCrs = other.SpatialReference
             ?? throw new RasterInputException(other.Path, $"'{other.Path}' has no CRS, so it cannot be placed on the map next to '{reference.Path}'.");
-        var referenceBounds = reference.RequireGeoTransform().Bounds(reference.Width, reference.Height);
+        var referenceTransform = reference.RequireGeoTransform();
+        var referenceBounds = referenceTransform.Bounds(reference.Width, reference.Height);
 
         // Sample the other raster's outline densely: straight edges bend under reprojection.
         const int perEdge = 21;
@@ -100,6 +112,14 @@ public static unsafe class RasterAlignment
         if (maxX <= referenceBounds.MinX || minX >= referenceBounds.MaxX || maxY <= referenceBounds.MinY || minY >= referenceBounds.MaxY)
             throw NoOverlap(reference, other, string.Create(CultureInfo.InvariantCulture,
                 $"'{other.Path}' covers x {minX:F1}..{maxX:F1}, y {minY:F1}..{maxY:F1} but '{reference.Path}' covers x {referenceBounds.MinX:F1}..{referenceBounds.MaxX:F1}, y {referenceBounds.MinY:F1}..{referenceBounds.MaxY:F1}"));
+
+        var corners = new[] { (minX, minY), (minX, maxY), (maxX, minY), (maxX, maxY) }.Select(c => referenceTransform.MapToPixel(c.Item1, c.Item2)).ToList();
+        int x0 = (int)Math.Floor(Math.Max(0, corners.Min(c => c.Column))), y0 = (int)Math.Floor(Math.Max(0, corners.Min(c => c.Row)));
+        int x1 = (int)Math.Ceiling(Math.Min(reference.Width, corners.Max(c => c.Column)));
+        int y1 = (int)Math.Ceiling(Math.Min(reference.Height, corners.Max(c => c.Row)));
+        var window = new PixelWindow(x0, y0, x1 - x0, y1 - y0).Intersect(PixelWindow.Full(reference.Width, reference.Height));
+        if (window.IsEmpty) throw NoOverlap(reference, other, "they share less than one pixel");
+        return window;
     }
 
     private static RasterInputException NoOverlap(Raster reference, Raster other, string detail) =>

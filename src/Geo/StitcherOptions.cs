@@ -10,7 +10,9 @@ public delegate void ClassRowsSink(PixelWindow rows, ReadOnlySpan<byte> classIds
 /// What the stitcher writes. <see cref="ClassPath"/> gets argmax class ids (uint8, nodata <see cref="ClassNoData"/>);
 /// <see cref="ProbabilityPath"/> gets the blended per-class scores; <see cref="ClassSink"/> receives class ids in memory
 /// (evaluation scores them against labels without writing a file). At least one must be set.
-/// <see cref="NodataSource"/> (normally the input raster) marks where the output is nodata too.
+/// <see cref="NodataSource"/> (normally the input raster) marks where the output is nodata too; so does each raster of
+/// <see cref="AlsoNodataIn"/> (same grid, same <see cref="NodataBands"/>: the other date of a change pair), so a pixel
+/// is output nodata when it is nodata in any of them.
 /// <see cref="Overlap"/> is the overlap of neighbouring windows in tile pixels (tile - stride); defaults to a quarter tile.
 /// </summary>
 public sealed record StitcherOptions(
@@ -24,7 +26,8 @@ public sealed record StitcherOptions(
     int[]? NodataBands = null,
     int? Overlap = null,
     byte ClassNoData = 255,
-    ClassRowsSink? ClassSink = null)
+    ClassRowsSink? ClassSink = null,
+    IReadOnlyList<string>? AlsoNodataIn = null)
 {
     internal void Validate()
     {

@@ -28,9 +28,10 @@ public sealed class StreamingStitcher : IDisposable
     private readonly object writeGate = new();
     private readonly RasterWriter? classWriter, probabilityWriter;
     private readonly Raster? nodataSource;
+    private readonly List<Raster> otherNodataSources = [];
     private readonly int[] nodataBands = [];
     private readonly ConcurrentBag<float[]> scorePool = [], weightPool = [];
-    private byte[]? classBuffer, validBuffer;
+    private byte[]? classBuffer, validBuffer, otherValidBuffer;
     private float[]? probabilityBuffer;
     private byte[]? probabilityBytes;
     private int remainingWindows;
@@ -83,6 +84,13 @@ public sealed class StreamingStitcher : IDisposable
                     throw new RasterInputException(source, $"'{source}' is {nodataSource.Width}x{nodataSource.Height} but the output grid is {grid.Width}x{grid.Height}.");
                 nodataBands = options.NodataBands ?? nodataSource.AllBands();
                 if (nodataSource.AllValid(nodataBands)) { nodataSource.Dispose(); nodataSource = null; }
+            }
+            foreach (var other in options.AlsoNodataIn ?? [])
+            {
+                var raster = Raster.Open(other);
+                otherNodataSources.Add(raster);
+                if ((raster.Width, raster.Height) != (grid.Width, grid.Height))
+                    throw new RasterInputException(other, $"'{other}' is {raster.Width}x{raster.Height} but the output grid is {grid.Width}x{grid.Height}.");
             }
             foreach (var band in rowBands.Where(b => b.Pending == 0)) Write(band);
         }
@@ -333,11 +341,21 @@ public sealed class StreamingStitcher : IDisposable
 
     private byte[]? ValidMask(PixelWindow window, int n)
     {
-        if (nodataSource is null) return null;
+        var others = otherNodataSources.Where(r => !r.AllValid(BandsOf(r))).ToList();
+        if (nodataSource is null && others.Count == 0) return null;
         var mask = validBuffer ??= new byte[(long)bandHeight * grid.Width];
-        nodataSource.ReadValidMask(window, nodataBands, mask.AsSpan(0, n));
+        if (nodataSource is null) mask.AsSpan(0, n).Fill(1);
+        else nodataSource.ReadValidMask(window, nodataBands, mask.AsSpan(0, n));
+        foreach (var other in others)
+        {
+            var otherMask = otherValidBuffer ??= new byte[(long)bandHeight * grid.Width];
+            other.ReadValidMask(window, BandsOf(other), otherMask.AsSpan(0, n));
+            for (int p = 0; p < n; p++) mask[p] &= otherMask[p];
+        }
         return mask;
     }
+
+    private int[] BandsOf(Raster raster) => options.NodataBands ?? raster.AllBands();
 
     /// <summary>Checks every window arrived, then finishes the files (COG conversion if asked) and renames them into place.</summary>
     public void Complete()
@@ -361,5 +379,6 @@ public sealed class StreamingStitcher : IDisposable
         classWriter?.Dispose();
         probabilityWriter?.Dispose();
         nodataSource?.Dispose();
+        foreach (var other in otherNodataSources) other.Dispose();
     }
 }

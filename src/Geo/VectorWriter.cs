@@ -9,7 +9,7 @@ namespace GeoDense.Geo;
 public enum VectorFormat { GeoJson, GeoPackage, Shapefile }
 
 /// <summary>
-/// Writes features with attributes (class, class_name, score) through OGR, in the given CRS. Files are written under a
+/// Writes features with attributes (class, class_name, score, area) through OGR, in the given CRS. Files are written under a
 /// temporary name (a temporary folder for the several files of a shapefile) and moved into place when complete.
 /// </summary>
 public static unsafe class VectorWriter
@@ -66,6 +66,7 @@ public static unsafe class VectorWriter
             int classField = AddField(layer, "class", FieldInteger);
             int nameField = features.Any(f => f.ClassName is not null) ? AddField(layer, "class_name", FieldString) : -1;
             int scoreField = features.Any(f => f.Score is not null) ? AddField(layer, "score", FieldReal) : -1;
+            int areaField = features.Any(f => f.Area is not null) ? AddField(layer, "area", FieldReal) : -1;
 
             bool transaction = GDALDatasetStartTransaction(dataset, 0) == 0;
             var definition = OGR_L_GetLayerDefn(layer);
@@ -78,6 +79,7 @@ public static unsafe class VectorWriter
                     OGR_F_SetFieldInteger(feature, classField, f.ClassId);
                     if (nameField >= 0 && f.ClassName is not null) OGR_F_SetFieldString(feature, nameField, f.ClassName);
                     if (scoreField >= 0 && f.Score is { } score) OGR_F_SetFieldDouble(feature, scoreField, score);
+                    if (areaField >= 0 && f.Area is { } area) OGR_F_SetFieldDouble(feature, areaField, area);
                     var wkb = wkbWriter.Write(f.Geometry);
                     IntPtr geometry;
                     fixed (byte* buffer = wkb)

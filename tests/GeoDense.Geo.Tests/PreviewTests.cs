@@ -69,21 +69,29 @@ public class PreviewTests
     }
 
     [Fact]
-    public void Change_overlay_tints_changed_pixels_red_and_says_so_in_the_legend()
+    public void Change_overlay_outlines_changed_regions_keeps_their_inside_greys_nodata_and_says_so_in_the_legend()
     {
         using var dir = new TempDir();
         using var raster = Scene(dir);
-        using var change = ClassRaster(dir);   // non-zero ids mark change
+        using var change = ClassRaster(dir);   // non-zero ids mark change: preview columns 80..399, rows 20..199
         var path = dir.File("change.png");
         PngPreview.WriteChangeOverlay(raster, change, path, maxSize: 400);
+        PngPreview.WriteRgb(raster, dir.File("plain.png"), maxSize: 400);
 
         using var png = Pictures.Decode(path);
+        using var plain = Pictures.Decode(dir.File("plain.png"));
         Assert.True(png.Width > 400 && png.Height >= 200);
-        var tinted = png.GetPixel(300, 150);   // class 3 there
-        Assert.True(tinted.Red >= 128 && tinted.Green < 128 && tinted.Blue < 128, $"{tinted}");
-        var swatch = Pictures.Find(png, PngPreview.ChangeTint, 400, png.Width);
-        Assert.True(swatch.Count >= 100, "a red swatch in the legend");
-        Assert.True(Pictures.InkRightOf(png, swatch.MiddleRow, swatch.Right + 3).InkPixels >= 20, "the word 'change' beside it");
+        Assert.True(Pictures.Is(png.GetPixel(80, 150), PngPreview.ChangeTint), "the region's left edge is outlined");
+        Assert.True(Pictures.Is(png.GetPixel(300, 20), PngPreview.ChangeTint), "its top edge, under the nodata rows, too");
+        Assert.Equal(plain.GetPixel(300, 150), png.GetPixel(300, 150));   // inside: the image as it is
+        Assert.Equal(plain.GetPixel(40, 150), png.GetPixel(40, 150));     // unchanged: the image as it is
+        Assert.True(Pictures.Is(png.GetPixel(200, 5), Palettes.NoData), "nodata of the change map is grey");
+        foreach (var colour in new[] { PngPreview.ChangeTint, Palettes.NoData })
+        {
+            var swatch = Pictures.Find(png, colour, 400, png.Width);
+            Assert.True(swatch.Count >= 100, $"a {colour} swatch in the legend");
+            Assert.True(Pictures.InkRightOf(png, swatch.MiddleRow, swatch.Right + 3).InkPixels >= 20, $"a label beside the {colour} swatch");
+        }
     }
 
     [Fact]

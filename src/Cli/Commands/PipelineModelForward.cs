@@ -9,13 +9,15 @@ namespace GeoDense.Cli.Commands;
 
 /// <summary>
 /// `geodense model forward --pipeline P.yaml --weights W --input IN.safetensors --output OUT.safetensors` for
-/// segmentation pipelines: runs the whole model on tensor `input` and writes `logits` and `aux_logits`, both
+/// segmentation pipelines (change pipelines: <see cref="ChangeModelForward"/>): runs the whole model on tensor `input` and writes `logits` and `aux_logits`, both
 /// resized to the input size (SPEC §6). Called by the `model forward` command when --pipeline is given.
 /// </summary>
 public static class PipelineModelForward
 {
     public static int Run(FileInfo pipelineFile, FileInfo weights, FileInfo inputFile, FileInfo outputFile, int? threads)
     {
+        if (PipelineFile.Load(pipelineFile.FullName) is ChangePipeline change)
+            return ChangeModelForward.Run(change, pipelineFile, weights, inputFile, outputFile, threads);
         var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
         var output = OutputFolder.PrepareFile(outputFile.FullName,
             ("--weights", weights.FullName), ("--input", inputFile.FullName), ("--pipeline", pipelineFile.FullName));

@@ -51,12 +51,14 @@ public static class PngPreview
         PngFile.Write(pngPath, withLegend);
     }
 
-    /// <summary>Changed pixels are blended half-way to this red over the stretched after image.</summary>
+    /// <summary>The colour change regions are outlined in over the stretched after image.</summary>
     public static readonly Rgb ChangeTint = new(255, 0, 0);
 
     /// <summary>
-    /// The stretched image with changed pixels (any value > 0 of <paramref name="changeMap"/> that is not its
-    /// nodata) tinted red, and a legend row "change".
+    /// The stretched image with every change region (pixels of <paramref name="changeMap"/> > 0 that are not its
+    /// nodata) outlined in <see cref="ChangeTint"/>, its inside left as the image shows it, so what changed stays
+    /// visible. Pixels that are nodata in the change map (either date had none) are painted <see cref="Palettes.NoData"/>
+    /// grey. The legend names both.
     /// </summary>
     public static void WriteChangeOverlay(Raster image, Raster changeMap, string pngPath, int[]? bands = null, int maxSize = 1024)
     {
@@ -67,15 +69,30 @@ public static class PngPreview
             new WindowReadOptions(OutputWidth: w, OutputHeight: h, Resampling: Resampling.Nearest));
         int plane = w * h;
         var noData = changeMap.Band(1).NoData;
-        for (int p = 0; p < plane; p++)
+        bool IsNoData(byte v) => noData is { } nd && v == nd;
+        bool Changed(int x, int y) => change[y * w + x] is var v && v != 0 && !IsNoData(v);
+        bool anyNoData = false;
+        void Paint(int p, Rgb c)
         {
-            if (change[p] == 0 || (noData is { } nd && change[p] == nd)) continue;
-            rgb[p] = (byte)((rgb[p] + ChangeTint.R) / 2);
-            rgb[plane + p] = (byte)((rgb[plane + p] + ChangeTint.G) / 2);
-            rgb[2 * plane + p] = (byte)((rgb[2 * plane + p] + ChangeTint.B) / 2);
+            rgb[p] = c.R;
+            rgb[plane + p] = c.G;
+            rgb[2 * plane + p] = c.B;
         }
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                int p = y * w + x;
+                if (IsNoData(change[p])) { Paint(p, Palettes.NoData); anyNoData = true; continue; }
+                if (!Changed(x, y)) continue;
+                // a changed pixel on the region's edge: a 4-neighbour is unchanged, or the picture ends there
+                bool edge = x == 0 || y == 0 || x == w - 1 || y == h - 1
+                            || !Changed(x - 1, y) || !Changed(x + 1, y) || !Changed(x, y - 1) || !Changed(x, y + 1);
+                if (edge) Paint(p, ChangeTint);
+            }
         using var map = PngFile.FromPlanes(rgb, w, h);
-        using var withLegend = PreviewLegend.Beside(map, [new LegendEntry(ChangeTint, "change")]);
+        List<LegendEntry> entries = [new(ChangeTint, "change (outline)")];
+        if (anyNoData) entries.Add(new LegendEntry(Palettes.NoData, "nodata (either date)"));
+        using var withLegend = PreviewLegend.Beside(map, entries);
         PngFile.Write(pngPath, withLegend);
     }
 

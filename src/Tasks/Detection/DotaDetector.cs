@@ -146,7 +146,7 @@ public sealed class DotaDetector(DetectionPipeline pipeline, WindowDetector dete
     void WritePolygons(Raster raster, IReadOnlyList<Detection> detections, string outputDir, string name, List<string> written)
     {
         var formats = pipeline.Output.Formats.Select(f => f.ToLowerInvariant()).ToHashSet();
-        var vectors = SegmentationPredictor.VectorOutputs(formats).ToList();
+        var vectors = DenseOutputs.Vectors(formats).ToList();
         if (vectors.Count == 0) return;
         var transform = raster.GeoTransform;
         var features = detections.Select(d => new VectorFeature(OrientedBox.PolygonFromPixels(d.Polygon.Corners(), transform),

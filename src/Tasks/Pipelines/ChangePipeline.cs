@@ -8,7 +8,7 @@ public sealed record ChangePipeline : Pipeline
 {
     public ChangePipeline()
     {
-        Input = new InputSection { Mean = [0f, 0f, 0f], Std = [1f, 1f, 1f] };
+        Input = new ChangeInputSection { Mean = [0f, 0f, 0f], Std = [1f, 1f, 1f] };
         Tiling = new TilingSection { Size = 256, Stride = 256 };
     }
 
@@ -18,11 +18,31 @@ public sealed record ChangePipeline : Pipeline
 
     public override IReadOnlyList<string> SupportedFormats => OutputSection.DenseFormats;
 
+    /// <summary>How the after image is resampled onto the before image's grid (`input.resampling`).</summary>
+    public string Resampling => (Input as ChangeInputSection)?.Resampling ?? ChangeInputSection.DefaultResampling;
+
     internal override void Check(PipelineProblems problems)
     {
         base.Check(problems);
         Model.Check(problems, "model");
         Train?.Check(problems, "train");
+    }
+}
+
+/// <summary>`input` of change detection: the shared keys plus how the after date is warped onto the before date's grid.</summary>
+public sealed record ChangeInputSection : InputSection
+{
+    public const string DefaultResampling = "bilinear";
+
+    /// <summary>GDAL warp resampling of the after image: nearest | bilinear | cubic | cubicspline | lanczos | average | mode.</summary>
+    public string Resampling { get; init; } = DefaultResampling;
+
+    public static IReadOnlyList<string> ResamplingNames { get; } = ["nearest", "bilinear", "cubic", "cubicspline", "lanczos", "average", "mode"];
+
+    internal override void Check(PipelineProblems p, string at)
+    {
+        base.Check(p, at);
+        p.OneOf($"{at}.resampling", Resampling, ResamplingNames);
     }
 }
 

@@ -1,14 +1,14 @@
 namespace GeoDense.Tasks.Pipelines;
 
 /// <summary>`input`: which raster bands feed the model and how they are normalised ((x - mean) / std per band).</summary>
-public sealed record InputSection
+public record InputSection
 {
     /// <summary>1-based raster band numbers fed to the model, in order.</summary>
     public List<int> Bands { get; init; } = [1, 2, 3];
     public List<float> Mean { get; init; } = [123.675f, 116.28f, 103.53f];
     public List<float> Std { get; init; } = [58.395f, 57.12f, 57.375f];
 
-    internal void Check(PipelineProblems p, string at)
+    internal virtual void Check(PipelineProblems p, string at)
     {
         p.NonEmptyDistinct($"{at}.bands", Bands);
         foreach (var band in Bands) p.Check(band >= 1, $"{at}.bands", $"are 1-based band numbers (got {band})");

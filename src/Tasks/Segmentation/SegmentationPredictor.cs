@@ -40,8 +40,8 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
             CheckBands(source);
             var windows = WindowGrid.Create(source, new GridOptions(tiling.Size, tiling.Stride, tiling.Scales, SkipNodata: true), bands);
             tiles = windows.Count;
-            var options = new StitcherOptions(model.NumClasses, BlendOf(tiling.Blend), ClassPath: classes, ProbabilityPath: probabilities,
-                ProbabilityEncoding: ProbabilityEncoding.ScaledByte, Tiff: formats.Contains("cog") ? CogTiff : PlainTiff, NodataBands: bands,
+            var options = new StitcherOptions(model.NumClasses, DenseOutputs.Blend(tiling.Blend), ClassPath: classes, ProbabilityPath: probabilities,
+                ProbabilityEncoding: ProbabilityEncoding.ScaledByte, Tiff: DenseOutputs.Tiff(formats), NodataBands: bands,
                 Overlap: tiling.Size - tiling.Stride);
             using var stitcher = StreamingStitcher.ForRaster(source, windows, options);
             if (windows.Count > 0) Run(input, windows, bands, stitcher, progress, cancellationToken);
@@ -54,7 +54,7 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
         {
             using var classRaster = Raster.Open(classes);
             var names = pipeline.Model.Classes.Take(model.NumClasses).ToList();
-            var vectors = VectorOutputs(formats).ToList();
+            var vectors = DenseOutputs.Vectors(formats).ToList();
             if (vectors.Count > 0)
             {
                 // polygonised once, written in every requested format
@@ -74,24 +74,14 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
         catch
         {
             // an input's outputs are all there or none is: a failed run must not pass for a finished one
-            DeleteOutputs([classes, probabilities, .. polygons]);
+            DenseOutputs.Delete([classes, probabilities, .. polygons]);
             throw;
         }
         return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds);
     }
 
-    static void DeleteOutputs(IEnumerable<string?> paths)
-    {
-        foreach (var file in paths.OfType<string>().SelectMany(FilesOf))
-            if (File.Exists(file)) File.Delete(file);
-    }
-
-    /// <summary>The files one output is made of: a shapefile is written with its sidecars.</summary>
-    static IEnumerable<string> FilesOf(string output) => output.EndsWith(".shp", StringComparison.OrdinalIgnoreCase)
-        ? new[] { ".shp", ".shx", ".dbf", ".prj", ".cpg" }.Select(e => Path.ChangeExtension(output, e)) : [output];
-
     HashSet<string> Formats => FormatsOf(pipeline);
-    static HashSet<string> FormatsOf(SegmentationPipeline pipeline) => pipeline.Output.Formats.Select(f => f.ToLowerInvariant()).ToHashSet();
+    static HashSet<string> FormatsOf(SegmentationPipeline pipeline) => DenseOutputs.Formats(pipeline.Output.Formats);
 
     /// <summary>The files <see cref="Predict"/> writes for the output stem <paramref name="name"/>.</summary>
     public static (string Classes, string? Probabilities, IReadOnlyList<string> Polygons, string? Preview) OutputPaths(
@@ -100,7 +90,7 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
         var formats = FormatsOf(pipeline);
         return (Path.Combine(outputDir, $"{name}_classes.tif"),
             formats.Contains("probabilities") ? Path.Combine(outputDir, $"{name}_probabilities.tif") : null,
-            VectorOutputs(formats).Select(v => Path.Combine(outputDir, $"{name}_classes.{v.Extension}")).ToList(),
+            DenseOutputs.Vectors(formats).Select(v => Path.Combine(outputDir, $"{name}_classes.{v.Extension}")).ToList(),
             formats.Contains("png") ? Path.Combine(outputDir, $"{name}_preview.png") : null);
     }
 
@@ -114,19 +104,11 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
         foreach (var item in inputs)
         {
             var (classes, probabilities, polygons, preview) = OutputPaths(pipeline, Path.GetFullPath(outputDir), item.OutputStem);
-            var written = polygons.Append(classes).Append(probabilities).Append(preview).OfType<string>().SelectMany(FilesOf);
+            var written = polygons.Append(classes).Append(probabilities).Append(preview).OfType<string>().SelectMany(DenseOutputs.FilesOf);
             foreach (var path in written)
                 if (inputPaths.Contains(path))
                     throw new PipelineInputException($"{path}: is an input and would be overwritten by the outputs of {item.Path}; choose another --output");
         }
-    }
-
-    /// <summary>The vector formats among the pipeline's output formats (`shp` is the short name of `shapefile`).</summary>
-    internal static IEnumerable<(VectorFormat Format, string Extension)> VectorOutputs(IReadOnlySet<string> formats)
-    {
-        if (formats.Contains("geojson")) yield return (VectorFormat.GeoJson, "geojson");
-        if (formats.Contains("gpkg")) yield return (VectorFormat.GeoPackage, "gpkg");
-        if (formats.Contains("shapefile") || formats.Contains("shp")) yield return (VectorFormat.Shapefile, "shp");
     }
 
     /// <summary>
@@ -152,19 +134,6 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
         if (bands.Any(b => b < 1 || b > source.BandCount))
             throw new SegmentationInputException($"{source.Path}: has {source.BandCount} band(s) but the pipeline reads bands {string.Join(",", bands)}");
     }
-
-    // 256-row blocks: the stitcher holds one block-high band of scores per pending row band, so this halves its memory.
-    // `cog` converts to a cloud-optimised GeoTIFF with overviews at the end; `geotiff` keeps the tiled file as written.
-    static readonly GeoTiffOptions CogTiff = GeoTiffOptions.CloudOptimized with { BlockSize = 256 };
-    static readonly GeoTiffOptions PlainTiff = GeoTiffOptions.Default;
-
-    static BlendMode BlendOf(string blend) => blend switch
-    {
-        "average" => BlendMode.Average,
-        "linear" => BlendMode.Linear,
-        "crop" => BlendMode.Crop,
-        _ => BlendMode.Cosine,
-    };
 
     void Run(string input, IReadOnlyList<GridWindow> windows, int[] bands, StreamingStitcher stitcher,
         Action<InferenceProgress>? progress, CancellationToken cancellationToken)
