@@ -163,11 +163,11 @@ void col2offset(const T* grad_columns, const T* input, const T* offset, const De
   });
 }
 
+// The bias is added outside (plain autograd): an undefined optional input trips libtorch 1.13's custom-function checks.
 // weight [Cout, C/g, kh, kw] viewed as [g, Cout/g, C/g*kh*kw]; columns [C*kh*kw, P] viewed as [g, C/g*kh*kw, P].
 at::Tensor grouped_weight(const at::Tensor& weight, int64_t groups) { return weight.reshape({groups, weight.size(0) / groups, -1}); }
 
-at::Tensor forward_impl(const at::Tensor& input_, const at::Tensor& offset_, const at::Tensor& weight_, const at::Tensor& bias,
-                        at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups, int64_t deform_groups) {
+at::Tensor forward_impl(const at::Tensor& input_, const at::Tensor& offset_, const at::Tensor& weight_, at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups, int64_t deform_groups) {
   auto g = geometry(input_, offset_, weight_, stride, padding, dilation, groups, deform_groups);
   TORCH_CHECK(input_.device().is_cpu(), "deform_conv2d: only CPU tensors are supported");
   auto input = input_.contiguous(), offset = offset_.contiguous().to(input.scalar_type());
@@ -182,13 +182,12 @@ at::Tensor forward_impl(const at::Tensor& input_, const at::Tensor& offset_, con
     auto out = at::bmm(weight, columns.view({groups, rows / groups, plane}));
     output[b].copy_(out.view({g.out_channels, g.out_h, g.out_w}));
   }
-  if (bias.defined()) output.add_(bias.view({1, -1, 1, 1}));
   return output;
 }
 
 struct DeformConv2dFunction : public torch::autograd::Function<DeformConv2dFunction> {
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& input, const at::Tensor& offset,
-                            const at::Tensor& weight, const at::Tensor& bias, std::vector<int64_t> stride, std::vector<int64_t> padding,
+                            const at::Tensor& weight, std::vector<int64_t> stride, std::vector<int64_t> padding,
                             std::vector<int64_t> dilation, int64_t groups, int64_t deform_groups) {
     ctx->save_for_backward({input, offset, weight});
     ctx->saved_data["stride"] = stride;
@@ -196,8 +195,7 @@ struct DeformConv2dFunction : public torch::autograd::Function<DeformConv2dFunct
     ctx->saved_data["dilation"] = dilation;
     ctx->saved_data["groups"] = groups;
     ctx->saved_data["deform_groups"] = deform_groups;
-    ctx->saved_data["has_bias"] = bias.defined();
-    return forward_impl(input, offset, weight, bias, stride, padding, dilation, groups, deform_groups);
+    return forward_impl(input, offset, weight, stride, padding, dilation, groups, deform_groups);
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
@@ -227,10 +225,8 @@ struct DeformConv2dFunction : public torch::autograd::Function<DeformConv2dFunct
       });
       grad_weight.add_(at::bmm(go, columns.view({groups, rows / groups, plane}).transpose(1, 2)));
     }
-    at::Tensor grad_bias;
-    if (ctx->saved_data["has_bias"].toBool()) grad_bias = grad_output.sum({0, 2, 3});
-    return {grad_input, grad_offset.to(saved[1].scalar_type()), grad_weight.view(weight_.sizes()), grad_bias,
-            at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    return {grad_input, grad_offset.to(saved[1].scalar_type()), grad_weight.view(weight_.sizes()), at::Tensor(), at::Tensor(),
+            at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 
@@ -239,7 +235,10 @@ struct DeformConv2dFunction : public torch::autograd::Function<DeformConv2dFunct
 // Two-element (h, w) arrays for stride/padding/dilation; bias may be null.
 GD_EXPORT TH gd_deform_conv2d(TH input, TH offset, TH weight, TH bias, const int64_t* stride, const int64_t* padding,
                               const int64_t* dilation, int64_t groups, int64_t deform_groups) {
-  GD_TENSOR(DeformConv2dFunction::apply(*input, *offset, *weight, bias ? *bias : at::Tensor(), std::vector<int64_t>(stride, stride + 2),
-                                        std::vector<int64_t>(padding, padding + 2), std::vector<int64_t>(dilation, dilation + 2),
-                                        groups, deform_groups));
+  GD_TENSOR(([&] {
+    auto out = DeformConv2dFunction::apply(*input, *offset, *weight, std::vector<int64_t>(stride, stride + 2),
+                                           std::vector<int64_t>(padding, padding + 2), std::vector<int64_t>(dilation, dilation + 2), groups,
+                                           deform_groups);
+    return bias ? out + bias->view({1, -1, 1, 1}) : out;
+  }()));
 }
