@@ -6,13 +6,15 @@ namespace GeoDense.Backbones.Tests;
 public class LitStructureTests
 {
     /// <summary>State-dict keys and shapes of the reference models at 1000 classes (tests/fixtures/lit-keys, made by
-    /// make_lit_fixture.py ... VARIANT keys): equal keys and shapes is what lets the released .pth files load.</summary>
+    /// make_lit_fixture.py ... VARIANT keys): equal keys and shapes is what lets the released .pth files load. The
+    /// classifier's parameter count is also held against the paper's Table 1 (19M / 27M / 48M / 86M); the reference
+    /// code itself has 19.89M / 27.97M / 49.37M / 87.29M, so the paper's figures are rounded down by up to 1.3M.</summary>
     [Theory]
-    [InlineData("lit-ti", "ti")]
-    [InlineData("lit-s", "s")]
-    [InlineData("lit-m", "m")]
-    [InlineData("lit-b", "b")]
-    public void KeysAndShapesEqualTheReference(string arch, string file)
+    [InlineData("lit-ti", "ti", 19.0)]
+    [InlineData("lit-s", "s", 27.0)]
+    [InlineData("lit-m", "m", 48.0)]
+    [InlineData("lit-b", "b", 86.0)]
+    public void KeysAndShapesEqualTheReference(string arch, string file, double paperMillions)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "LitData", "lit-keys", file + ".json")));
         var config = LitConfig.TryFromArch(arch)!;
@@ -25,20 +27,10 @@ public class LitStructureTests
             Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
             foreach (var (key, shape) in expected) Assert.True(shape == actual[key], $"{arch} {variant} {key}: reference [{shape}], ours [{actual[key]}]");
             Assert.Equal(json.RootElement.GetProperty($"{variant}_params").GetInt64(), model.ParameterCount());
+            if (classifier)
+                Assert.True(model.ParameterCount() / 1e6 - paperMillions is >= 0 and < 1.5,
+                    $"{arch}: {model.ParameterCount() / 1e6:F2}M parameters, the paper says {paperMillions}M");
         }
-    }
-
-    /// <summary>The paper's Table 1 (1000 classes): 19M / 27M / 48M / 86M.</summary>
-    [Theory]
-    [InlineData("lit-ti", 19.0)]
-    [InlineData("lit-s", 27.0)]
-    [InlineData("lit-m", 48.0)]
-    [InlineData("lit-b", 86.0)]
-    public void ParameterCountsMatchThePaper(string arch, double millions)
-    {
-        using var model = LitBackbone.Create(LitConfig.TryFromArch(arch)!, classifier: true);
-        var measured = model.ParameterCount() / 1e6;
-        Assert.True(Math.Abs(measured - millions) < 0.5, $"{arch}: {measured:F2}M parameters, the paper says {millions}M");
     }
 
     [Fact]
