@@ -31,8 +31,9 @@ public static class ModelBenchCommand
         if (batch < 1) throw new UserInputException($"--batch must be at least 1, got {batch}");
         if (!(seconds > 0) || double.IsInfinity(seconds)) throw new UserInputException($"--seconds must be a positive number, got {seconds}");
         ModelOptions.ApplyThreads(threads);
-        var config = ModelOptions.ResolveArch(archName) with { NumClasses = 1000 };
         var (h, w) = ModelSummaryCommand.ParseSize(sizeText);
+        if (LitConfig.TryFromArch(archName) is { } lit) return LitModelCommands.Bench(lit, batch, sizeText, h, w, seconds, dense);
+        var config = ModelOptions.ResolveArch(archName) with { NumClasses = 1000 };
 
         using LeMeViTBackbone model = dense ? new LeMeViTBackbone(config) : new LeMeViTClassifier(config);
         model.Eval();

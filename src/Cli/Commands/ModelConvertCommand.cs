@@ -25,6 +25,7 @@ public static class ModelConvertCommand
 
     private static int Run(string archName, FileInfo weightsFile, FileInfo outputFile)
     {
+        if (LitConfig.TryFromArch(archName) is { } lit) return LitModelCommands.Convert(lit, weightsFile, outputFile);
         var arch = ModelOptions.ResolveArch(archName);
         // checked before the checkpoint is read: a folder or unwritable path is the user's, not a failed rename
         OutputFolder.PrepareFile(outputFile.FullName, ("--weights", weightsFile.FullName));

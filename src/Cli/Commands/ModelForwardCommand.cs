@@ -40,6 +40,7 @@ public static class ModelForwardCommand
     {
         ModelOptions.ApplyThreads(threads);
         if (numClasses is < 1) throw new UserInputException($"--num-classes must be at least 1, got {numClasses}");
+        if (LitConfig.TryFromArch(archName) is { } lit) return LitModelCommands.Forward(lit, weightsFile, inputFile, outputFile, numClasses);
         var arch = ModelOptions.ResolveArch(archName);
         OutputFolder.PrepareFile(outputFile.FullName, ("--weights", weightsFile.FullName), ("--input", inputFile.FullName));
         var stateDict = ModelOptions.ReadWeights(weightsFile, arch);

@@ -10,7 +10,7 @@ public static class ModelOptions
 {
     public static Option<string> Arch(bool required = true) => new("--arch")
     {
-        Description = $"Backbone: {string.Join(" | ", LeMeViTConfig.ArchNames)}.",
+        Description = $"Backbone: {string.Join(" | ", BackboneCatalog.ArchNames)}.",
         Required = required,
     };
 
@@ -20,7 +20,7 @@ public static class ModelOptions
 
     public static LeMeViTConfig ResolveArch(string arch) =>
         LeMeViTConfig.TryFromArch(arch)
-        ?? throw new UserInputException($"--arch '{arch}' is not a known backbone; use one of {string.Join(", ", LeMeViTConfig.ArchNames)}");
+        ?? throw new UserInputException($"--arch '{arch}' is not a known backbone; use one of {string.Join(", ", BackboneCatalog.ArchNames)}");
 
     public static void ApplyThreads(int? threads) => Tasks.Inference.ComputeDevice.SetThreads(threads);
 

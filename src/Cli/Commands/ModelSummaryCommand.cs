@@ -32,8 +32,9 @@ public static class ModelSummaryCommand
     private static int Run(string archName, string sizeText, int? numClasses)
     {
         if (numClasses is < 1) throw new UserInputException($"--num-classes must be at least 1, got {numClasses}");
-        var config = ModelOptions.ResolveArch(archName) with { NumClasses = numClasses ?? 1000 };
         var (h, w) = ParseSize(sizeText);
+        if (LitConfig.TryFromArch(archName) is { } lit) return LitModelCommands.Summary(lit, h, w, numClasses ?? 1000);
+        var config = ModelOptions.ResolveArch(archName) with { NumClasses = numClasses ?? 1000 };
         var rows = LeMeViTSummary.Compute(config, h, w);
         Console.WriteLine($"{config.Name}  input {h}x{w}  classes {config.NumClasses}");
         Console.WriteLine($"{"part",-8} {"block",5} {"depth",5} {"channels",8} {"map",11} {"params",12} {"MMACs",10}");

@@ -48,7 +48,9 @@ public sealed record ClassificationTrainingOptions
             if (data is not null && data.Format != "folder")
                 throw new ClassificationInputException($"{source}: {name}.format is '{data.Format}'; classification reads `folder` data (one sub-folder per class)");
         var backbone = LeMeViTConfig.TryFromArch(pipeline.Model.Backbone)
-            ?? throw new ClassificationInputException($"{source}: model.backbone '{pipeline.Model.Backbone}' is not one of {string.Join(", ", LeMeViTConfig.ArchNames)}");
+            ?? throw new ClassificationInputException(LitConfig.TryFromArch(pipeline.Model.Backbone) is null
+                ? $"{source}: model.backbone '{pipeline.Model.Backbone}' is not one of {string.Join(", ", LeMeViTConfig.ArchNames)}"
+                : $"{source}: model.backbone '{pipeline.Model.Backbone}': scene classification trains LeMeViT backbones only (docs/lit.md); use one of {string.Join(", ", LeMeViTConfig.ArchNames)}");
         if (pipeline.Optimizer() is not "adamw")
             throw new ClassificationInputException($"{source}: train.optimizer.type '{train.Optimizer.Type}' is not supported for classification; use adamw");
         if (train.Schedule.Type != "cosine")

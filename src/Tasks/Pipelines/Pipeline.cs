@@ -34,7 +34,7 @@ public abstract record Pipeline
         problems.OneOf("device", Device, Devices);
     }
 
-    /// <summary>model.backbone: the LeMeViT variants (SPEC §6), the same names as `--arch`.</summary>
+    /// <summary>model.backbone: the LeMeViT and LIT variants (SPEC §6), the same names as `--arch`.</summary>
     internal static void CheckBackbone(PipelineProblems problems, string backbone) =>
-        problems.OneOf("model.backbone", backbone, Backbones.LeMeViTConfig.ArchNames.ToList());
+        problems.OneOf("model.backbone", backbone, Backbones.BackboneCatalog.ArchNames.ToList());
 }

@@ -4,6 +4,7 @@ using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Torch;
 using GeoDense.Torch.Checkpoints;
+using GeoDense.Torch.NN;
 
 namespace GeoDense.Tasks.Segmentation;
 
@@ -24,12 +25,12 @@ public sealed class SegmentationModels : IModelFactory<SegmentationModel, Segmen
 
     /// <summary>
     /// "lemevit-nano + upernet(64, aux 32)" from a state dict's shapes: stage widths and depths name the backbone
-    /// (<see cref="LeMeViTConfig.DescribeShapes"/>), the classifier convolutions' input channels the head widths.
+    /// (<see cref="BackboneCatalog.DescribeShapes"/>), the classifier convolutions' input channels the head widths.
     /// </summary>
     public string? ArchitectureOf(IReadOnlyDictionary<string, TensorData> state)
     {
         if (!state.TryGetValue("decode_head.conv_seg.weight", out var decode) || decode.Shape.Length < 2) return null;
-        var backbone = LeMeViTConfig.DescribeShapes(state, "backbone.") ?? "an unknown backbone";
+        var backbone = BackboneCatalog.DescribeShapes(state, "backbone.") ?? "an unknown backbone";
         var head = state.TryGetValue("auxiliary_head.conv_seg.weight", out var aux) && aux.Shape.Length >= 2
             ? $"upernet({decode.Shape[1]}, aux {aux.Shape[1]})" : $"upernet({decode.Shape[1]})";
         return $"{backbone} + {head}";
@@ -43,10 +44,8 @@ public sealed class SegmentationModels : IModelFactory<SegmentationModel, Segmen
     {
         var m = pipeline.Model;
         if (m.Head != "upernet") throw new SegmentationInputException($"model.head '{m.Head}' is not a segmentation head; use upernet");
-        var config = LeMeViTConfig.TryFromArch(m.Backbone)
-            ?? throw new SegmentationInputException($"model.backbone '{m.Backbone}' is unknown; use one of {string.Join(", ", LeMeViTConfig.ArchNames)}");
-        if (pipeline.Input.Bands.Count != config.InChannels) config = config with { InChannels = pipeline.Input.Bands.Count };
-        var backbone = new LeMeViTBackbone(config);
+        var backbone = BackboneCatalog.TryCreateDense(m.Backbone, pipeline.Input.Bands.Count)
+            ?? throw new SegmentationInputException($"model.backbone '{m.Backbone}' is unknown; use one of {string.Join(", ", BackboneCatalog.ArchNames)}");
         var channels = backbone.FeatureChannels.ToArray();
         int classes = m.ScoredClassCount();
         var decode = new UperHeadConfig(channels, classes, m.Channels, Dropout: m.Dropout);
@@ -56,5 +55,5 @@ public sealed class SegmentationModels : IModelFactory<SegmentationModel, Segmen
     }
 
     /// <summary>Loads backbone weights (a classification checkpoint, or the `backbone.*` of a segmentor).</summary>
-    public static void LoadBackbone(SegmentationModel model, string path) => LeMeViTWeights.Load(model.Backbone, path);
+    public static void LoadBackbone(SegmentationModel model, string path) => BackboneCatalog.LoadDense((IDenseBackbone)model.Backbone, path);
 }

@@ -166,6 +166,7 @@ internal static unsafe partial class NativeMethods
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_pixel_shuffle(IntPtr x, long factor);
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_pixel_unshuffle(IntPtr x, long factor);
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_scaled_dot_product_attention(IntPtr q, IntPtr k, IntPtr v, IntPtr mask, double dropout, int causal, double scale, int fused);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_deform_conv2d(IntPtr x, IntPtr offset, IntPtr w, IntPtr b, long* stride, long* padding, long* dilation, long groups, long deformGroups);
 
     // losses
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_cross_entropy(IntPtr input, IntPtr target, IntPtr weight, int reduction, long ignoreIndex, double labelSmoothing);
