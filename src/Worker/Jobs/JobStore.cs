@@ -102,7 +102,8 @@ public sealed class JobStore(JobStorage storage)
         using (var tx = c.CreateWriteTransaction())
         {
             tx.AddToSet(DoneKey(id), shard.ToString(CultureInfo.InvariantCulture));
-            var fields = new Dictionary<string, string> { [$"tiles:{shard}"] = tiles.ToString(CultureInfo.InvariantCulture), ["updated"] = Now() };
+            var count = tiles.ToString(CultureInfo.InvariantCulture);
+            var fields = new Dictionary<string, string> { [$"tiles:{shard}"] = count, [$"tiles-total:{shard}"] = count, ["updated"] = Now() };
             if (written)
             {
                 int before = int.TryParse(HashValue(c, key, $"completions:{shard}"), out var n) ? n : 0;

@@ -57,7 +57,8 @@ public sealed class SegmentationWorkerTask(IOptions<WorkerOptions> options, Path
             for (int start = 0; start < height; start += config.ShardRows)
             {
                 int end = Math.Min(height, start + config.ShardRows);
-                int tiles = grid.Count(w => w.Source.Bottom > start && w.Source.Y < end);
+                // a band runs whole batches of the one-process run (see SegmentationPredictor.PredictRows), halo included
+                int tiles = Tiler.Group(grid, tiling.BatchSize).Where(g => g.Any(w => w.Source.Bottom > start && w.Source.Y < end)).Sum(g => g.Count);
                 shards.Add(new ShardSpec(shards.Count, i, start, end, tiles));
             }
         }
