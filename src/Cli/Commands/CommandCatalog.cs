@@ -15,5 +15,6 @@ public static class CommandCatalog
         yield return ChangeCommand.Create();
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
+        yield return WorkerCommand.Create();
     }
 }

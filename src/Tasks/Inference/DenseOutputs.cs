@@ -11,8 +11,8 @@ public static class DenseOutputs
 {
     // 256-row blocks: the stitcher holds one block-high band of scores per pending row band, so this halves its memory.
     // `cog` converts to a cloud-optimised GeoTIFF with overviews at the end; `geotiff` keeps the tiled file as written.
-    static readonly GeoTiffOptions CogTiff = GeoTiffOptions.CloudOptimized with { BlockSize = 256 };
-    static readonly GeoTiffOptions PlainTiff = GeoTiffOptions.Default;
+    public static readonly GeoTiffOptions CogTiff = GeoTiffOptions.CloudOptimized with { BlockSize = 256 };
+    public static readonly GeoTiffOptions PlainTiff = GeoTiffOptions.Default;
 
     /// <summary>The lower-cased `output.formats`.</summary>
     public static HashSet<string> Formats(IEnumerable<string> formats) => formats.Select(f => f.ToLowerInvariant()).ToHashSet();

@@ -72,3 +72,23 @@ public sealed class PairedRasterWindows(string name, Func<Raster> openBefore, Fu
         }
     }
 }
+
+/// <summary>
+/// Windows of one raster in batches fixed beforehand: a worker shard runs exactly the batches a one-process run forms
+/// for its rows, so every tile sees the same batch (and the same arithmetic) as there.
+/// </summary>
+public sealed class RasterWindowGroups(string path, IReadOnlyList<IReadOnlyList<GridWindow>> groups, TilerOptions options) : IWindowSource<TileBatch>
+{
+    public string Name => path;
+    public int WindowCount => groups.Sum(g => g.Count);
+
+    public IEnumerable<TileBatch> ReadBatches(CancellationToken cancellationToken)
+    {
+        using var raster = Raster.Open(path);
+        foreach (var group in groups)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Tiler.Read(raster, group, options);
+        }
+    }
+}

@@ -17,7 +17,7 @@ public sealed record PredictOutputs(string Classes, string? Probabilities, IRead
 /// class COG (and optional probability GeoTIFF) on the calling thread, so read, inference and write overlap and
 /// memory stays one tile-band high. Nodata stays nodata; georeference is the input's.
 /// </summary>
-public sealed class SegmentationPredictor(SegmentationPipeline pipeline, SegmentationModel model, Device device, InputProfile? trainedOn = null)
+public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline, SegmentationModel model, Device device, InputProfile? trainedOn = null)
 {
     public SegmentationPredictor(SegmentationPipeline pipeline, InferenceSession<SegmentationModel> session)
         : this(pipeline, session.Model, session.Device, session.TrainedOn) { }
@@ -29,7 +29,7 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
         name ??= Path.GetFileNameWithoutExtension(input);
         Directory.CreateDirectory(outputDir);
         var formats = Formats;
-        var (classes, probabilities, vectorPaths, previewPath) = OutputPaths(pipeline, outputDir, name);
+        var (classes, probabilities, _, _) = OutputPaths(pipeline, outputDir, name);
         int[] bands = pipeline.Input.Bands.ToArray();
         var tiling = pipeline.Tiling;
         var clock = Stopwatch.StartNew();
@@ -44,17 +44,29 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
                 ProbabilityEncoding: ProbabilityEncoding.ScaledByte, Tiff: DenseOutputs.Tiff(formats), NodataBands: bands,
                 Overlap: tiling.Size - tiling.Stride);
             using var stitcher = StreamingStitcher.ForRaster(source, windows, options);
-            if (windows.Count > 0) Run(input, windows, bands, stitcher, progress, cancellationToken);
+            if (windows.Count > 0) Run(new RasterWindows(input, windows, new TilerOptions(bands, tiling.BatchSize)), stitcher, progress, cancellationToken);
             stitcher.Complete();
         }
 
+        var (polygons, preview) = WriteDerivedOutputs(pipeline, model.NumClasses, classes, probabilities, outputDir, name);
+        return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Polygons and the PNG preview, made from a finished class raster (one run, or the worker's assembly of row-band
+    /// shards: both go through here, so they cannot differ). On failure every output of the input is deleted.
+    /// </summary>
+    public static (List<string> Polygons, string? Preview) WriteDerivedOutputs(SegmentationPipeline pipeline, int numClasses,
+        string classes, string? probabilities, string outputDir, string name)
+    {
+        var (_, _, vectorPaths, previewPath) = OutputPaths(pipeline, outputDir, name);
         var polygons = new List<string>();
         string? preview = null;
         try
         {
             using var classRaster = Raster.Open(classes);
-            var names = pipeline.Model.Classes.Take(model.NumClasses).ToList();
-            var vectors = DenseOutputs.Vectors(formats).ToList();
+            var names = pipeline.Model.Classes.Take(numClasses).ToList();
+            var vectors = DenseOutputs.Vectors(FormatsOf(pipeline)).ToList();
             if (vectors.Count > 0)
             {
                 // polygonised once, written in every requested format
@@ -77,7 +89,7 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
             DenseOutputs.Delete([classes, probabilities, .. polygons]);
             throw;
         }
-        return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds);
+        return (polygons, preview);
     }
 
     HashSet<string> Formats => FormatsOf(pipeline);
@@ -135,11 +147,9 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
             throw new SegmentationInputException($"{source.Path}: has {source.BandCount} band(s) but the pipeline reads bands {string.Join(",", bands)}");
     }
 
-    void Run(string input, IReadOnlyList<GridWindow> windows, int[] bands, StreamingStitcher stitcher,
-        Action<InferenceProgress>? progress, CancellationToken cancellationToken)
+    void Run(IWindowSource<TileBatch> source, StreamingStitcher stitcher, Action<InferenceProgress>? progress, CancellationToken cancellationToken)
     {
         var inference = new TileInference(model, pipeline.Input.Mean.ToArray(), pipeline.Input.Std.ToArray(), device);
-        var source = new RasterWindows(input, windows, new TilerOptions(bands, pipeline.Tiling.BatchSize));
         int per = model.NumClasses;
         TiledRunner.Run(source,
             batch =>
