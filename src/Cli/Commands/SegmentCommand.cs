@@ -36,6 +36,7 @@ public static class SegmentCommand
             foreach (var file in files)
                 foreach (var warning in predictor.CheckInput(file.Path)) Console.Error.WriteLine($"warning: {warning}");
             int finished = 0;
+            var done = new List<SegmentedInput>();
             foreach (var file in files)
             {
                 var bar = new PipelineProgress($"{Path.GetFileName(file.Path)} ({finished + 1}/{files.Count})", "tiles");
@@ -46,12 +47,15 @@ public static class SegmentCommand
                     throw new OperationCanceledException($"{finished} of {files.Count} input(s) segmented; {file.Path} stopped, its outputs not written");
                 }
                 finished++;
+                done.Add(new SegmentedInput(file.Path, file.OutputStem, result));
                 // an all-nodata mosaic gives all-nodata outputs: correct, but rarely what the user meant to segment
                 if (result.Tiles == 0) Console.Error.WriteLine($"warning: {file.Path}: every pixel is nodata; its outputs hold only nodata");
                 Console.WriteLine($"{file.Path}: {result.Tiles} tiles in {result.Seconds:F1} s -> {result.Classes}");
                 foreach (var extra in result.Polygons.Prepend(result.Probabilities).Append(result.Preview))
                     if (extra is not null) Console.WriteLine($"  {extra}");
             }
+            var page = SegmentationReport.Write(config, folder, done, $"{pipelineFile.Name} · {parse.GetValue(weights)!.Name} · {DateTime.Now:yyyy-MM-dd HH:mm}");
+            Console.WriteLine($"results page: {page}");
             return 0;
         }));
         return command;
