@@ -16,5 +16,6 @@ public static class CommandCatalog
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
         yield return WorkerCommand.Create();
+        yield return ViewCommand.Create();
     }
 }

@@ -68,10 +68,13 @@ public static class DemoCommand
         WriteTruePreview(truth, pipeline.Model.Classes);
         var rgb = Path.Combine(folder, "scene.png");
         using (var raster = Raster.Open(scene)) PngPreview.WriteRgb(raster, rgb);
+        var page = SegmentationReport.Write(pipeline, Path.Combine(folder, "output"),
+            [new SegmentedInput(scene, Path.GetFileNameWithoutExtension(scene), outputs)], "demo on a synthetic town", metrics);
 
         Console.WriteLine();
         foreach (var file in new[] { scene, rgb, truth, outputs.Classes }.Concat(outputs.Polygons).Concat([outputs.Preview, Path.Combine(train.WorkDir, "curves.png"), weights]))
             if (file is not null) Console.WriteLine($"  {Path.GetRelativePath(Environment.CurrentDirectory, file)}");
+        Console.WriteLine($"results page: {Path.GetRelativePath(Environment.CurrentDirectory, page)} (open it in a browser, or run: geodense view {Path.GetRelativePath(Environment.CurrentDirectory, Path.GetDirectoryName(page)!)})");
         Console.WriteLine($"demo finished in {clock.Elapsed.TotalSeconds:F0} s");
         return 0;
     }

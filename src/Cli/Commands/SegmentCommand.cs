@@ -36,8 +36,20 @@ public static class SegmentCommand
             foreach (var file in files)
                 foreach (var warning in predictor.CheckInput(file.Path)) Console.Error.WriteLine($"warning: {warning}");
             int finished = 0;
+            var done = new List<SegmentedInput>();
+            using var journal = BatchJournal.Open(folder, JobFingerprint.Of("segmentation", pipelineFile.FullName, parse.GetValue(weights)!.FullName),
+                line => Console.Error.WriteLine($"note: {line}"));
             foreach (var file in files)
             {
+                if (journal.Finished(file.OutputStem, file.Path) is not null)
+                {
+                    // finished by an earlier run of this command (same pipeline, weights and input): kept as it is
+                    var (classes, probabilities, polygons, preview) = SegmentationPredictor.OutputPaths(config, folder, file.OutputStem);
+                    done.Add(new SegmentedInput(file.Path, file.OutputStem, new PredictOutputs(classes, probabilities, polygons, preview, 0, 0)));
+                    finished++;
+                    Console.WriteLine($"{file.Path}: finished in an earlier run -> {classes}");
+                    continue;
+                }
                 var bar = new PipelineProgress($"{Path.GetFileName(file.Path)} ({finished + 1}/{files.Count})", "tiles");
                 PredictOutputs result;
                 try { result = predictor.Predict(file.Path, folder, p => bar.Report(p.Done, p.Total, p.TilesPerSecond), Interruption.Token, file.OutputStem); }
@@ -46,12 +58,16 @@ public static class SegmentCommand
                     throw new OperationCanceledException($"{finished} of {files.Count} input(s) segmented; {file.Path} stopped, its outputs not written");
                 }
                 finished++;
+                done.Add(new SegmentedInput(file.Path, file.OutputStem, result));
+                journal.MarkFinished(file.OutputStem, file.Path, result.Polygons.Prepend(result.Probabilities).Prepend(result.Classes).Append(result.Preview).OfType<string>());
                 // an all-nodata mosaic gives all-nodata outputs: correct, but rarely what the user meant to segment
                 if (result.Tiles == 0) Console.Error.WriteLine($"warning: {file.Path}: every pixel is nodata; its outputs hold only nodata");
                 Console.WriteLine($"{file.Path}: {result.Tiles} tiles in {result.Seconds:F1} s -> {result.Classes}");
                 foreach (var extra in result.Polygons.Prepend(result.Probabilities).Append(result.Preview))
                     if (extra is not null) Console.WriteLine($"  {extra}");
             }
+            var page = SegmentationReport.Write(config, folder, done, $"{pipelineFile.Name} · {parse.GetValue(weights)!.Name} · {DateTime.Now:yyyy-MM-dd HH:mm}");
+            Console.WriteLine($"results page: {page}");
             return 0;
         }));
         return command;

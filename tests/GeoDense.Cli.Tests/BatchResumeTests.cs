@@ -1,0 +1,79 @@
+using GeoDense.Geo;
+
+namespace GeoDense.Cli.Tests;
+
+/// <summary>
+/// A batch `segment` over several mosaics killed with SIGKILL mid-way and run again ends with the same files as an
+/// uninterrupted run; finished inputs are not redone, and a different weights file is noticed and redoes everything.
+/// Whatever the moment of the kill, the outcome is the same, so the test does not depend on timing.
+/// </summary>
+public class BatchResumeTests(SegmentationFiles files) : IClassFixture<SegmentationFiles>
+{
+    string[] Inputs()
+    {
+        var inputs = new[] { "resume-a.tif", "resume-b.tif", "resume-c.tif" }.Select(files.PathOf).ToArray();
+        for (int i = 0; i < inputs.Length; i++)
+            if (!File.Exists(inputs[i])) SyntheticScene.Write(inputs[i], new SyntheticSceneOptions(260 + 20 * i, 180 + 10 * i, 3, Epsg: 32633));
+        return inputs;
+    }
+
+    string[] Args(string output, string? weights = null) =>
+        ["segment", "--pipeline", files.Pipeline, "--weights", weights ?? files.Weights, "--input", .. Inputs(), "--output", output, "--threads", "1"];
+
+    static Dictionary<string, byte[]> Outputs(string dir) => Directory.GetFiles(dir)
+        .Where(f => !Path.GetFileName(f).StartsWith('.') && Path.GetFileName(f) != "index.html")
+        .ToDictionary(Path.GetFileName, File.ReadAllBytes)!;
+
+    [Fact]
+    public void A_killed_batch_run_resumes_to_the_same_outputs_as_an_uninterrupted_run()
+    {
+        var whole = Directory.CreateTempSubdirectory("geodense-whole-").FullName;
+        var resumed = Directory.CreateTempSubdirectory("geodense-resumed-").FullName;
+        try
+        {
+            var (code, _, stderr) = GeodenseProcess.Run(Args(whole));
+            Assert.True(code == 0, stderr);
+
+            using (var run = new RunningGeodense(Args(resumed)))
+                run.WaitForLine(l => l.Contains(" tiles in ", StringComparison.Ordinal), TimeSpan.FromMinutes(5));
+            // disposed: killed with SIGKILL, with its second input somewhere between not started and finished
+
+            var (again, stdout, stderr2) = GeodenseProcess.Run(Args(resumed));
+            Assert.True(again == 0, stderr2);
+            Assert.Contains("resume-a.tif: finished in an earlier run", stdout);
+
+            var expected = Outputs(whole);
+            var actual = Outputs(resumed);
+            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+            foreach (var (name, bytes) in expected) Assert.True(bytes.AsSpan().SequenceEqual(actual[name]), $"{name} differs from the uninterrupted run's");
+            Assert.Empty(Directory.GetFiles(resumed, "*partial*"));
+        }
+        finally
+        {
+            Directory.Delete(whole, recursive: true);
+            Directory.Delete(resumed, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Other_weights_invalidate_the_journal_and_say_so()
+    {
+        var output = Directory.CreateTempSubdirectory("geodense-journal-").FullName;
+        var otherWeights = files.PathOf("other-weights.safetensors");
+        try
+        {
+            Assert.Equal(0, GeodenseProcess.Run(Args(output)).ExitCode);
+            var (unchanged, sameOut, _) = GeodenseProcess.Run(Args(output));
+            Assert.Equal(0, unchanged);
+            Assert.Equal(3, sameOut.Split('\n').Count(l => l.Contains("finished in an earlier run", StringComparison.Ordinal)));
+
+            File.Copy(files.Weights, otherWeights, overwrite: true);
+            using (var stream = File.OpenWrite(otherWeights)) { stream.Seek(-1, SeekOrigin.End); stream.WriteByte(0x42); } // one byte of a tensor
+            var (code, stdout, stderr) = GeodenseProcess.Run(Args(output, otherWeights));
+            Assert.True(code == 0, stderr);
+            Assert.Contains("the weights file changed since the last run; every input is processed again", stderr);
+            Assert.DoesNotContain("finished in an earlier run", stdout);
+        }
+        finally { Directory.Delete(output, recursive: true); }
+    }
+}
