@@ -169,7 +169,7 @@ public sealed class SegmentationPredictor(SegmentationPipeline pipeline, Segment
     void Run(string input, IReadOnlyList<GridWindow> windows, int[] bands, StreamingStitcher stitcher,
         Action<InferenceProgress>? progress, CancellationToken cancellationToken)
     {
-        var inference = new TileInference(model, pipeline.Input.Mean.ToArray(), pipeline.Input.Std.ToArray(), device);
+        var inference = new TileInference(model, pipeline.Input.Mean.ToArray(), pipeline.Input.Std.ToArray(), device, ComputeDevice.PrecisionOf(pipeline));
         var source = new RasterWindows(input, windows, new TilerOptions(bands, pipeline.Tiling.BatchSize));
         int per = model.NumClasses;
         TiledRunner.Run(source,
