@@ -30,8 +30,21 @@ public static class TorchRuntime
     public static void SetNumThreads(int threads) => TorchException.Check(NativeMethods.gd_set_num_threads(threads));
     public static int GetNumThreads() => Tensor.Checked(NativeMethods.gd_get_num_threads());
 
+    /// <summary>
+    /// Worker threads of OpenBLAS when libtorch uses it (Debian's pthread build keeps its own pool beside libtorch's
+    /// OpenMP threads and is not told about <see cref="SetNumThreads"/>). False when the BLAS is not OpenBLAS.
+    /// </summary>
+    public static bool SetBlasThreads(int threads) => NativeMethods.gd_set_blas_threads(threads) != 0;
+
+    /// <summary>torch.autocast(device type, dtype) on this thread until disposed: matrix products and convolutions in
+    /// <paramref name="dtype"/>, precision-sensitive ops in fp32.</summary>
+    public static AutocastScope Autocast(Device device, ScalarType dtype) => new(device, dtype);
+
     public static bool CudaIsAvailable() => NativeMethods.gd_cuda_is_available() != 0;
     public static int CudaDeviceCount() => NativeMethods.gd_cuda_device_count();
+
+    /// <summary>Waits until the CUDA device (-1: the current one) has finished the work queued on it.</summary>
+    public static void CudaSynchronize(int deviceIndex = -1) => TorchException.Check(NativeMethods.gd_cuda_synchronize(deviceIndex));
 
     /// <summary>The libtorch version the shim was built against, e.g. "1.13.0".</summary>
     public static string TorchVersion => Marshal.PtrToStringUTF8(NativeMethods.gd_torch_version()) ?? "";

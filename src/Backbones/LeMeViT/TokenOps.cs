@@ -10,11 +10,12 @@ internal static class TokenOps
     /// <summary>
     /// A Linear over tokens. On the CPU it runs as a 1x1 convolution of the channels-last view
     /// [B, C, n, 1]: libtorch hands that to oneDNN, which on our machines is 2-3x faster than the BLAS GEMM
-    /// behind F.linear and does not fight OpenMP for the cores. On CUDA the plain linear is best.
+    /// behind F.linear and does not fight OpenMP for the cores. On CUDA the plain linear is best, and an int8 layer
+    /// runs its own packed GEMM.
     /// </summary>
     public static Tensor Linear(Linear layer, Tensor tokens)
     {
-        if (tokens.Device.IsCuda || tokens.Dim != 3) return layer.Forward(tokens);
+        if (tokens.Device.IsCuda || tokens.Dim != 3 || layer.IsInt8) return layer.Forward(tokens);
         var s = tokens.Shape;
         var outFeatures = layer.Weight.Shape[0];
         var map = tokens.Unsqueeze(2).Permute(0, 3, 1, 2);

@@ -8,7 +8,9 @@ namespace GeoDense.Cli.Commands;
 /// <summary>
 /// `geodense model bench --arch A --batch B --size S [--seconds T] [--threads N] [--dense]`: inference
 /// throughput with random weights, timed like shared/tools/reference/bench_ref.py (2 warm-up passes, then
-/// as many passes as fit in T seconds). The last line is "&lt;arch&gt; ... &lt;x&gt; img/s".
+/// as many passes as fit in T seconds). Before the last line it prints the model's effective GFLOP/s (2 x its MACs
+/// per image x img/s) beside the fp32 GEMM ceiling measured right after, in the same process; with --profile, the
+/// ops that took the time in one more pass. The last line is "&lt;arch&gt; ... &lt;x&gt; img/s".
 /// </summary>
 public static class ModelBenchCommand
 {
@@ -20,13 +22,18 @@ public static class ModelBenchCommand
         var seconds = new Option<double>("--seconds") { Description = "How long to time (after warm-up).", DefaultValueFactory = _ => 10 };
         var threads = ModelOptions.Threads();
         var dense = new Option<bool>("--dense") { Description = "Time the dense backbone (features only) instead of the 1000-class classifier." };
-        var command = new Command("bench", "Time backbone inference (img/s).") { arch, batch, size, seconds, threads, dense };
+        var precision = PrecisionOption.Create();
+        var device = ModelOptions.Device();
+        var profile = new Option<bool>("--profile") { Description = "After timing, print the libtorch ops of one more pass by self time." };
+        var command = new Command("bench", "Time backbone inference (img/s).") { arch, batch, size, seconds, threads, dense, precision, device, profile };
         command.SetAction(parse => Run(parse.GetValue(arch)!, parse.GetValue(batch), parse.GetValue(size)!,
-            parse.GetValue(seconds), parse.GetValue(threads), parse.GetValue(dense)));
+            parse.GetValue(seconds), parse.GetValue(threads), parse.GetValue(dense),
+            PrecisionOption.Parse(parse.GetValue(precision)!), ModelOptions.ResolveDevice(parse.GetValue(device)!), parse.GetValue(profile)));
         return command;
     }
 
-    private static int Run(string archName, int batch, string sizeText, double seconds, int? threads, bool dense)
+    private static int Run(string archName, int batch, string sizeText, double seconds, int? threads, bool dense,
+        Precision precision, Device device, bool profile)
     {
         if (batch < 1) throw new UserInputException($"--batch must be at least 1, got {batch}");
         if (!(seconds > 0) || double.IsInfinity(seconds)) throw new UserInputException($"--seconds must be a positive number, got {seconds}");
@@ -36,14 +43,19 @@ public static class ModelBenchCommand
         var config = ModelOptions.ResolveArch(archName) with { NumClasses = 1000 };
 
         using LeMeViTBackbone model = dense ? new LeMeViTBackbone(config) : new LeMeViTClassifier(config);
+        model.To(device);
         model.Eval();
+        try { ReducedPrecision.Prepare(model, precision, device); }
+        catch (PrecisionNotSupportedException e) { throw new UserInputException($"--{e.Message}"); }
         using var inference = TorchRuntime.InferenceMode();
-        using var input = Tensor.Randn(batch, config.InChannels, h, w);
+        using var input = Tensor.Randn(batch, config.InChannels, h, w).To(device);
         void Pass()
         {
             using var scope = TorchRuntime.NewScope();
+            using var autocast = ReducedPrecision.Scope(precision, device);
             if (model is LeMeViTClassifier classifier) classifier.Classify(input);
             else model.Forward(input);
+            if (device.IsCuda) TorchRuntime.CudaSynchronize();
         }
 
         var stop = Interruption.Token;
@@ -60,7 +72,36 @@ public static class ModelBenchCommand
             passes++;
         }
         var rate = passes * batch / clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"{config.Name}{(dense ? " dense" : "")} batch={batch} {h}x{w} threads={TorchRuntime.GetNumThreads()}: {rate:F2} img/s");
+        if (profile) PrintProfile(Pass);
+        var gflops = 2.0 * LeMeViTSummary.Compute(config, h, w, withHead: !dense).Sum(r => r.Macs) * rate / 1e9;
+        if (device.IsCuda) Console.WriteLine($"effective {gflops:F1} GFLOP/s on {device}");
+        else
+        {
+            var ceiling = GemmCeiling.MeasureGflops(Math.Clamp(seconds / 4, 0.1, 3));
+            Console.WriteLine($"effective {gflops:F1} GFLOP/s; fp32 GEMM ceiling {ceiling:F1} GFLOP/s ({GemmCeiling.Size}² matmul, " +
+                              $"same threads, this run); ratio {gflops / ceiling:F2}");
+        }
+        var variant = (dense ? " dense" : "") + (precision == Precision.Fp32 ? "" : $" {precision.Name()}") + (device.IsCuda ? $" {device}" : "");
+        Console.WriteLine($"{config.Name}{variant} batch={batch} {h}x{w} threads={TorchRuntime.GetNumThreads()}: {rate:F2} img/s");
         return 0;
+    }
+
+    /// <summary>One more pass under libtorch's op profiler: the ops that took 95% of the self time, largest first.</summary>
+    private static void PrintProfile(Action pass)
+    {
+        OpProfile.Start();
+        IReadOnlyList<OpTime> ops;
+        try { pass(); }
+        finally { ops = OpProfile.Stop(); }
+        var total = ops.Sum(o => o.SelfMicroseconds);
+        Console.WriteLine($"{"op",-40} {"calls",7} {"self ms",9} {"share",6}");
+        var shown = 0.0;
+        foreach (var op in ops)
+        {
+            if (shown >= 0.95 * total) break;
+            shown += op.SelfMicroseconds;
+            Console.WriteLine($"{op.Name,-40} {op.Calls,7} {op.SelfMicroseconds / 1000,9:F1} {op.SelfMicroseconds / total,6:P1}");
+        }
+        Console.WriteLine($"{"all ops",-40} {ops.Sum(o => o.Calls),7} {total / 1000,9:F1}");
     }
 }

@@ -23,20 +23,22 @@ public static class ModelForwardCommand
         var output = new Option<FileInfo>("--output") { Description = "Safetensors file to write.", Required = true };
         var classes = ModelOptions.NumClasses();
         var threads = ModelOptions.Threads();
+        var device = ModelOptions.Device();
         var command = new Command("forward", "Run a backbone on a tensor: writes logits and feature1..feature4.")
         {
-            arch, pipeline, weights, input, output, classes, threads,
+            arch, pipeline, weights, input, output, classes, threads, device,
         };
         command.SetAction(parse => (parse.GetValue(arch), parse.GetValue(pipeline)) switch
         {
-            ({ } a, null) => Run(a, parse.GetValue(weights)!, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(classes), parse.GetValue(threads)),
+            ({ } a, null) => Run(a, parse.GetValue(weights)!, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(classes), parse.GetValue(threads),
+                ModelOptions.ResolveDevice(parse.GetValue(device)!)),
             (null, { } p) => PipelineModelForward.Run(p, parse.GetValue(weights)!, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(threads)),
             _ => throw new UserInputException("model forward: give either --arch (a backbone) or --pipeline (a pipeline's whole model)"),
         });
         return command;
     }
 
-    private static int Run(string archName, FileInfo weightsFile, FileInfo inputFile, FileInfo outputFile, int? numClasses, int? threads)
+    private static int Run(string archName, FileInfo weightsFile, FileInfo inputFile, FileInfo outputFile, int? numClasses, int? threads, Device device)
     {
         ModelOptions.ApplyThreads(threads);
         if (numClasses is < 1) throw new UserInputException($"--num-classes must be at least 1, got {numClasses}");
@@ -55,12 +57,14 @@ public static class ModelForwardCommand
         {
             var x = ModelOptions.ReadTensor(inputFile, "input");
             if (x.DType != ScalarType.Float32) x = x.Float();
+            x = x.To(device);
             try
             {
                 if (classes is { } c)
                 {
                     using var model = new LeMeViTClassifier(arch with { NumClasses = c });
                     ReportLoad(LeMeViTWeights.Load(model, stateDict, weightsFile.ToString()));
+                    model.To(device);
                     model.Eval();
                     var (logits, features) = model.ForwardWithFeatures(x);
                     outputs.Add(new("logits", ModelOptions.ToData(logits)));
@@ -70,6 +74,7 @@ public static class ModelForwardCommand
                 {
                     using var model = new LeMeViTBackbone(arch);
                     ReportLoad(LeMeViTWeights.Load(model, stateDict, weightsFile.ToString()));
+                    model.To(device);
                     model.Eval();
                     Console.Error.WriteLine($"{weightsFile}: no classification head; writing features only (give --num-classes for logits from an untrained head)");
                     AddFeatures(outputs, model.Forward(x));

@@ -22,6 +22,18 @@ public static class ModelOptions
         LeMeViTConfig.TryFromArch(arch)
         ?? throw new UserInputException($"--arch '{arch}' is not a known backbone; use one of {string.Join(", ", BackboneCatalog.ArchNames)}");
 
+    public static Option<string> Device() => new("--device") { Description = "cpu | cuda | cuda:N.", DefaultValueFactory = _ => "cpu" };
+
+    public static Device ResolveDevice(string text)
+    {
+        Device device;
+        try { device = Torch.Device.Parse(text); }
+        catch (FormatException e) { throw new UserInputException($"--device: {e.Message}"); }
+        if (device.IsCuda && !TorchRuntime.CudaIsAvailable())
+            throw new UserInputException($"--device {text}: this libtorch ({TorchRuntime.TorchVersion}) sees no CUDA device; use --device cpu");
+        return device;
+    }
+
     public static void ApplyThreads(int? threads) => Tasks.Inference.ComputeDevice.SetThreads(threads);
 
     /// <summary>The state dict of a weights file; a GeoDense file whose stored config names another arch is refused.</summary>
@@ -38,5 +50,10 @@ public static class ModelOptions
         return Tensor.FromBytes(data.DType, data.Shape, data.Data.Span);
     }
 
-    public static TensorData ToData(Tensor tensor) => new(tensor.DType, tensor.Shape, tensor.ToBytes());
+    public static TensorData ToData(Tensor tensor)
+    {
+        using var cpu = tensor.Device.IsCuda ? tensor.Cpu() : null;
+        var host = cpu ?? tensor;
+        return new(host.DType, host.Shape, host.ToBytes());
+    }
 }

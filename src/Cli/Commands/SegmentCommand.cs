@@ -2,6 +2,7 @@ using System.CommandLine;
 using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
+using GeoDense.Torch;
 
 namespace GeoDense.Cli.Commands;
 
@@ -19,11 +20,13 @@ public static class SegmentCommand
         };
         var output = new Option<string>("--output") { Description = "Output folder.", Required = true };
         var threads = PipelineOptions.Threads();
-        var command = new Command("segment", "Segment GeoTIFF mosaics with a segmentation pipeline.") { pipeline, weights, inputs, output, threads };
+        var precision = PrecisionOption.Create(withDefault: false);
+        var command = new Command("segment", "Segment GeoTIFF mosaics with a segmentation pipeline.") { pipeline, weights, inputs, output, threads, precision };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var pipelineFile = parse.GetValue(pipeline)!;
             var config = PipelineOptions.Load<SegmentationPipeline>(pipelineFile);
+            if (parse.GetValue(precision) is { } asked) config = config with { Precision = PrecisionOption.Parse(asked).Name() };
             // everything the user typed is checked before the model loads
             var files = InputList.Expand(parse.GetValue(inputs)!);
             var folder = OutputFolder.Prepare(parse.GetValue(output)!);

@@ -17,6 +17,11 @@ public static class ComputeDevice
         TorchRuntime.SetNumThreads(n);
     }
 
+    /// <summary>The pipeline's `precision` (already checked when the pipeline was read).</summary>
+    public static Precision PrecisionOf(Pipelines.Pipeline pipeline) =>
+        ReducedPrecision.TryParse(pipeline.Precision) ?? throw new Pipelines.PipelineInputException(
+            $"{pipeline.Source}: precision '{pipeline.Precision}' is not one of {string.Join(", ", ReducedPrecision.Names)}");
+
     public static Device Resolve(string requested, int? threads = null)
     {
         SetThreads(threads);

@@ -30,13 +30,15 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
 
     public TModel Model { get; }
     public Device Device { get; }
+    /// <summary>The arithmetic the model was readied for (the pipeline's `precision`).</summary>
+    public Precision Precision { get; }
     /// <summary>What the weights were trained on, when they say.</summary>
     public InputProfile? TrainedOn { get; }
     /// <summary>Things the user should know that do not stop the run (one line each).</summary>
     public IReadOnlyList<string> Warnings { get; }
 
-    InferenceSession(TModel model, Device device, InputProfile? trainedOn, IReadOnlyList<string> warnings) =>
-        (Model, Device, TrainedOn, Warnings) = (model, device, trainedOn, warnings);
+    InferenceSession(TModel model, Device device, Precision precision, InputProfile? trainedOn, IReadOnlyList<string> warnings) =>
+        (Model, Device, Precision, TrainedOn, Warnings) = (model, device, precision, trainedOn, warnings);
 
     public static InferenceSession<TModel> Load<TPipeline>(TPipeline pipeline, string pipelineSource, string weights, Device device,
         IModelFactory<TModel, TPipeline> factory) where TPipeline : Pipeline
@@ -64,6 +66,8 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
             if (have.NormalisationDifference(want) is { } normalisation) warnings.Add($"{weights}: {normalisation}");
         }
 
+        var precision = ComputeDevice.PrecisionOf(pipeline);
+        ReducedPrecision.CheckSupported(precision, device);
         var model = factory.Create(pipeline);
         try
         {
@@ -71,13 +75,14 @@ public sealed class InferenceSession<TModel> : IDisposable where TModel : Module
                 ? $"{weights}: weights are {have}; pipeline {pipelineSource} asks {factory.Signature(pipeline).Architecture}" : null);
             model.To(device);
             model.Eval();
+            ReducedPrecision.Prepare(model, precision, device);
         }
         catch
         {
             model.Dispose();
             throw;
         }
-        return new InferenceSession<TModel>(model, device, profile, warnings);
+        return new InferenceSession<TModel>(model, device, precision, profile, warnings);
     }
 
     static IReadOnlyDictionary<string, string> ReadMetadata(string weights)

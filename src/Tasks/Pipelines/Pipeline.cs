@@ -16,6 +16,8 @@ public abstract record Pipeline
     public OutputSection Output { get; init; } = new();
     /// <summary>auto | cpu | cuda (auto picks CUDA when this libtorch has a device).</summary>
     public string Device { get; init; } = "auto";
+    /// <summary>fp32 | bf16 | int8: the arithmetic inference runs in (see Torch.ReducedPrecision); training is always fp32.</summary>
+    public string Precision { get; init; } = "fp32";
 
     /// <summary>The file this pipeline was read from, for messages; not a key of the file.</summary>
     public string Source { get; internal init; } = "<pipeline>";
@@ -32,6 +34,7 @@ public abstract record Pipeline
         Tiling.Check(problems, "tiling");
         Output.Check(problems, "output", SupportedFormats);
         problems.OneOf("device", Device, Devices);
+        problems.OneOf("precision", Precision, Torch.ReducedPrecision.Names);
     }
 
     /// <summary>model.backbone: the LeMeViT and LIT variants (SPEC §6), the same names as `--arch`.</summary>

@@ -68,6 +68,6 @@ public sealed class SegmentationEvaluator(SegmentationModel model, TileInference
 
     /// <summary>The evaluator a segmentation pipeline describes (its tiling, bands and ignore index).</summary>
     public static SegmentationEvaluator For(Pipelines.SegmentationPipeline pipeline, SegmentationModel model, Device device) =>
-        new(model, new TileInference(model, [.. pipeline.Input.Mean], [.. pipeline.Input.Std], device), pipeline.Tiling.Size,
+        new(model, new TileInference(model, [.. pipeline.Input.Mean], [.. pipeline.Input.Std], device, Inference.ComputeDevice.PrecisionOf(pipeline)), pipeline.Tiling.Size,
             pipeline.Tiling.Stride, pipeline.Tiling.BatchSize, [.. pipeline.Input.Bands], (byte)pipeline.Model.IgnoreIndex);
 }

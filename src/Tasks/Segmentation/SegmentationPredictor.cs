@@ -149,7 +149,7 @@ public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline,
 
     void Run(IWindowSource<TileBatch> source, StreamingStitcher stitcher, Action<InferenceProgress>? progress, CancellationToken cancellationToken)
     {
-        var inference = new TileInference(model, pipeline.Input.Mean.ToArray(), pipeline.Input.Std.ToArray(), device);
+        var inference = new TileInference(model, pipeline.Input.Mean.ToArray(), pipeline.Input.Std.ToArray(), device, ComputeDevice.PrecisionOf(pipeline));
         int per = model.NumClasses;
         TiledRunner.Run(source,
             batch =>

@@ -8,7 +8,7 @@ namespace GeoDense.Tasks.Segmentation;
 /// per-window scores out (N x classes x h x w, resized to the window). Normalises with the pipeline's
 /// mean/std. Call it from the thread that owns inference (grad and inference modes are per thread).
 /// </summary>
-public sealed class TileInference(SegmentationModel model, float[] mean, float[] std, Device device)
+public sealed class TileInference(SegmentationModel model, float[] mean, float[] std, Device device, Precision precision = Precision.Fp32)
 {
     public int Classes => model.NumClasses;
 
@@ -54,7 +54,9 @@ public sealed class TileInference(SegmentationModel model, float[] mean, float[]
         using var inference = TorchRuntime.InferenceMode();
         var input = Tensor.FromSpan<float>(batch.AsSpan(0, raw.Length), [count, bands, height, width]).To(device);
         ArrayPool<float>.Shared.Return(batch);
-        var scores = model.Forward(input);
+        Tensor scores;
+        using (ReducedPrecision.Scope(precision, device)) scores = model.Forward(input);
+        if (scores.DType != ScalarType.Float32) scores = scores.To(ScalarType.Float32);
         if (softmax) scores = Functional.Softmax(scores, 1);
         scores.Cpu().Contiguous().CopyTo(destination[..(count * Classes * height * width)]);
     }

@@ -21,5 +21,8 @@ public sealed class LayerNorm : Module<Tensor, Tensor>
         if (bias) Bias = RegisterParameter("bias", Tensor.Zeros(normalizedShape));
     }
 
-    public override Tensor Forward(Tensor input) => Functional.LayerNorm(input, NormalizedShape, Weight, Bias, Eps);
+    /// <remarks>Under bf16 autocast a bf16 input is normalised in the weight's fp32, as CUDA autocast does; libtorch 1.13's
+    /// CPU autocast would instead run layer_norm in bf16 and refuse the fp32 weight.</remarks>
+    public override Tensor Forward(Tensor input) =>
+        Functional.LayerNorm(Weight is not null && input.DType != Weight.DType ? input.To(Weight.DType) : input, NormalizedShape, Weight, Bias, Eps);
 }

@@ -17,5 +17,22 @@ public sealed class Linear : Module<Tensor, Tensor>
         }
     }
 
-    public override Tensor Forward(Tensor input) => Functional.Linear(input, Weight, Bias);
+    private PackedInt8Linear? _int8;
+
+    /// <summary>True after <see cref="QuantizeInt8"/>: forwards run the int8 GEMM.</summary>
+    public bool IsInt8 => _int8 is not null;
+
+    /// <summary>
+    /// Inference only: packs the current weight as int8 (per output channel) so forwards run libtorch's dynamic
+    /// int8 linear, like torch.ao.quantization.quantize_dynamic. Later changes to Weight are not seen.
+    /// </summary>
+    public void QuantizeInt8()
+    {
+        _int8?.Dispose();
+        _int8 = new PackedInt8Linear(Weight, Bias);
+    }
+
+    public override Tensor Forward(Tensor input) => _int8 is { } packed ? packed.Forward(input) : Functional.Linear(input, Weight, Bias);
+
+    protected override void ReleaseNative() => _int8?.Dispose();
 }

@@ -216,8 +216,12 @@ public abstract class Module : IDisposable
         foreach (var (_, child) in _children) child.Dispose();
         foreach (var (_, parameter) in _parameters) parameter.Dispose();
         foreach (var (_, buffer, _) in _buffers) buffer.Dispose();
+        ReleaseNative();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Frees native state a module holds besides its parameters and buffers (packed weights).</summary>
+    protected virtual void ReleaseNative() { }
 
     public override string ToString() => GetType().Name;
 }

@@ -21,11 +21,22 @@ internal static unsafe partial class NativeMethods
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_get_num_threads();
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_cuda_is_available();
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_cuda_device_count();
+    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_cuda_synchronize(int deviceIndex);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_set_grad_enabled(int enabled);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_is_grad_enabled();
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_inference_mode_enter(int enabled);
     [DllImport(Lib, ExactSpelling = true)] internal static extern void gd_inference_mode_exit(IntPtr guard);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_is_inference_mode_enabled();
+    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_set_blas_threads(int n);
+
+    // reduced precision (precision.cpp) and the per-op profile (profiler.cpp)
+    [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_autocast_enter(int deviceType, int dtype);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern void gd_autocast_exit(IntPtr scope);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_int8_linear_pack(IntPtr weight, IntPtr bias);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern void gd_int8_linear_free(IntPtr packed);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_int8_linear(IntPtr input, IntPtr packed);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_profiler_start();
+    [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_profiler_stop();
 
     // tensor lifetime and metadata
     [DllImport(Lib, ExactSpelling = true)] internal static extern void gd_tensor_free(IntPtr t);

@@ -1,0 +1,84 @@
+using System.Runtime.Intrinsics.X86;
+using GeoDense.Torch.NN;
+
+namespace GeoDense.Torch;
+
+/// <summary>Arithmetic a model runs inference in: the `precision` pipeline key and `--precision` option.</summary>
+public enum Precision
+{
+    /// <summary>float32 everywhere (the default; parity with the reference).</summary>
+    Fp32,
+    /// <summary>bfloat16 autocast: convolutions and matrix products in bf16, norms and softmax in fp32.</summary>
+    Bf16,
+    /// <summary>Linear layers as int8 GEMMs (weights per-channel, activations quantized per call); the rest fp32.</summary>
+    Int8,
+}
+
+/// <summary>A precision this machine or libtorch cannot run, said in one line with what to use instead.</summary>
+public sealed class PrecisionNotSupportedException(string message) : InputException(message);
+
+/// <summary>Switching a model to a <see cref="Precision"/> for inference, and checking the machine can.</summary>
+public static class ReducedPrecision
+{
+    public static IReadOnlyList<string> Names { get; } = ["fp32", "bf16", "int8"];
+
+    public static Precision? TryParse(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "fp32" => Precision.Fp32,
+        "bf16" => Precision.Bf16,
+        "int8" => Precision.Int8,
+        _ => null,
+    };
+
+    public static string Name(this Precision precision) => Names[(int)precision];
+
+    /// <summary>
+    /// AVX512-BF16 (CPUID leaf 7 sub-leaf 1, EAX bit 5) or AMX-BF16 (leaf 7, EDX bit 22): without either, oneDNN
+    /// emulates bf16 and runs slower than fp32, so bf16 on such a CPU is refused rather than silently slow.
+    /// </summary>
+    public static bool CpuHasBf16
+    {
+        get
+        {
+            if (!X86Base.IsSupported) return false;
+            var (maxLeaf, _, _, _) = X86Base.CpuId(0, 0);
+            if (maxLeaf < 7) return false;
+            var (_, _, _, edx) = X86Base.CpuId(7, 0);
+            var (eax, _, _, _) = X86Base.CpuId(7, 1);
+            return (eax & (1 << 5)) != 0 || (edx & (1 << 22)) != 0;
+        }
+    }
+
+    /// <summary>Refuses a precision the device cannot run (one line saying what to use instead).</summary>
+    public static void CheckSupported(Precision precision, Device device)
+    {
+        switch (precision)
+        {
+            case Precision.Bf16 when !device.IsCuda && !CpuHasBf16:
+                throw new PrecisionNotSupportedException(
+                    "precision bf16: this CPU has no bf16 instructions (AVX512-BF16 or AMX), so bf16 would be slower than fp32; use precision fp32 or int8");
+            case Precision.Int8 when device.IsCuda:
+                throw new PrecisionNotSupportedException(
+                    "precision int8: int8 dynamic quantization runs on the CPU only; on cuda use precision bf16 or fp32");
+            case Precision.Int8 when !X86Base.IsSupported:
+                throw new PrecisionNotSupportedException("precision int8: needs an x86-64 CPU (fbgemm/oneDNN int8 kernels); use precision fp32");
+        }
+    }
+
+    /// <summary>
+    /// Readies a loaded model (eval mode, on <paramref name="device"/>) for inference in <paramref name="precision"/>:
+    /// int8 packs every Linear layer once; bf16 changes nothing stored (run forwards inside <see cref="Scope"/>).
+    /// </summary>
+    public static void Prepare(Module model, Precision precision, Device device)
+    {
+        CheckSupported(precision, device);
+        if (precision != Precision.Int8) return;
+        foreach (var module in model.Modules())
+            if (module is Linear linear) linear.QuantizeInt8();
+    }
+
+    /// <summary>The scope a forward pass runs in: bf16 autocast for <see cref="Precision.Bf16"/>, nothing otherwise.
+    /// Autocast is per thread: open it on the thread that runs the model.</summary>
+    public static AutocastScope? Scope(Precision precision, Device device) =>
+        precision == Precision.Bf16 ? TorchRuntime.Autocast(device, ScalarType.BFloat16) : null;
+}
