@@ -46,7 +46,7 @@ function vectorStyle(layer) {
 function olLayer(layer, input, projection) {
   if (layer.type === 'image') {
     return new ImageLayer({
-      source: new Static({ url: layer.src, imageExtent: input.extent, projection, interpolate: false }),
+      source: new Static({ url: layer.src, imageExtent: layer.extent || input.extent, projection, interpolate: false }),
       opacity: layer.opacity ?? 1,
       visible: layer.visible !== false,
     });

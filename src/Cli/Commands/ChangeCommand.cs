@@ -46,6 +46,9 @@ public static class ChangeCommand
                     throw new OperationCanceledException("stopped; the pair in progress has no outputs (finished pairs keep theirs)");
                 }
                 foreach (var (pair, result) in list.Zip(results)) Report(pair, result);
+                var page = ChangeReport.Write(config, folder, list.Zip(results).ToList(),
+                    $"{pipelineFile.Name} · {parse.GetValue(weights)!.Name} · {DateTime.Now:yyyy-MM-dd HH:mm}");
+                Console.WriteLine($"results page: {page}");
             }
             finally
             {

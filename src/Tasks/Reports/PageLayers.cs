@@ -14,15 +14,17 @@ public static class PageLayers
     public const long MaxEmbeddedBytes = 16L << 20;
 
     /// <summary>The map frame of <paramref name="raster"/>: its CRS and extent, or pixel space when it has no georeference.</summary>
-    public static PageInput Input(string name, Raster raster, IReadOnlyList<PageLayer> layers)
+    public static PageInput Input(string name, Raster raster, IReadOnlyList<PageLayer> layers) =>
+        new(name, Georeferenced(raster) ? raster.SpatialReference!.ToString() : null, !Georeferenced(raster), ExtentOf(raster), layers);
+
+    static bool Georeferenced(Raster raster) => raster.GeoTransform is not null && raster.SpatialReference is not null;
+
+    /// <summary>minX, minY, maxX, maxY in the raster's CRS; in pixel space rows count downwards, so the map shows them at y = -row.</summary>
+    static double[] ExtentOf(Raster raster)
     {
-        if (raster.GeoTransform is { } transform && raster.SpatialReference is { } crs)
-        {
-            var (minX, minY, maxX, maxY) = transform.Bounds(raster.Width, raster.Height);
-            return new PageInput(name, crs.ToString(), false, [minX, minY, maxX, maxY], layers);
-        }
-        // rows count downwards in pixel space; the map shows them with y = -row
-        return new PageInput(name, null, true, [0, -raster.Height, raster.Width, 0], layers);
+        if (!Georeferenced(raster)) return [0, -raster.Height, raster.Width, 0];
+        var (minX, minY, maxX, maxY) = raster.GeoTransform!.Value.Bounds(raster.Width, raster.Height);
+        return [minX, minY, maxX, maxY];
     }
 
     /// <summary>The raster's bands stretched to RGB (2-98 percentiles), as the input layer under the outputs.</summary>
@@ -30,7 +32,7 @@ public static class PageLayers
     {
         var relative = Asset(stem, name, ".png");
         PngPreview.WriteRgb(raster, Path.Combine(outputDir, relative), bands);
-        return new PageLayer(name, "image") { Src = relative };
+        return new PageLayer(name, "image") { Src = relative, Extent = ExtentOf(raster) };
     }
 
     /// <summary>A class raster in its legend's colours, half transparent over the image.</summary>
@@ -39,7 +41,7 @@ public static class PageLayers
     {
         var relative = Asset(stem, name, ".png");
         PngPreview.WriteClassMap(classRaster, Path.Combine(outputDir, relative), classNames, palette, legend: false);
-        return new PageLayer(name, "image") { Src = relative, Opacity = 0.6 };
+        return new PageLayer(name, "image") { Src = relative, Extent = ExtentOf(classRaster), Opacity = 0.6 };
     }
 
     /// <summary>
@@ -55,6 +57,18 @@ public static class PageLayers
         if (new FileInfo(geoJsonPath).Length > MaxEmbeddedBytes)
             return layer with { Note = $"too big to draw here; open {relative}" };
         return layer with { Features = JsonNode.Parse(File.ReadAllText(geoJsonPath)) };
+    }
+
+    /// <summary>
+    /// Features the run keeps in memory (detections of an image without georeference have no vector output), written
+    /// into the page folder by the one vector writer and embedded like <see cref="Vectors"/>.
+    /// </summary>
+    public static PageLayer Features(string outputDir, string stem, string name, IReadOnlyCollection<VectorFeature> features,
+        SpatialReference? crs, IReadOnlyList<Rgb> classColours)
+    {
+        var path = Path.Combine(outputDir, Asset(stem, name, ".geojson"));
+        VectorWriter.Write(path, features, crs, VectorFormat.GeoJson, layerName: name);
+        return Vectors(outputDir, path, name, classColours);
     }
 
     /// <summary>The legend of a class list in the colours the layers use.</summary>

@@ -30,6 +30,8 @@ public sealed record PageInput(string Name, string? Crs, bool PixelSpace, double
 public sealed record PageLayer(string Name, string Type)
 {
     public string? Src { get; init; }
+    /// <summary>Where an image lies (minX, minY, maxX, maxY) when it is not the input's whole extent.</summary>
+    public double[]? Extent { get; init; }
     public System.Text.Json.Nodes.JsonNode? Features { get; init; }
     public string? ColorBy { get; init; }
     public IReadOnlyDictionary<string, string>? Colors { get; init; }
