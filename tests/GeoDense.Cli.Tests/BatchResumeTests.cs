@@ -22,7 +22,7 @@ public class BatchResumeTests(SegmentationFiles files) : IClassFixture<Segmentat
 
     static Dictionary<string, byte[]> Outputs(string dir) => Directory.GetFiles(dir)
         .Where(f => !Path.GetFileName(f).StartsWith('.') && Path.GetFileName(f) != "index.html")
-        .ToDictionary(Path.GetFileName, File.ReadAllBytes)!;
+        .ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
     [Fact]
     public void A_killed_batch_run_resumes_to_the_same_outputs_as_an_uninterrupted_run()
