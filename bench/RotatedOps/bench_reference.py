@@ -4,6 +4,7 @@
 Builds (or reuses, from $TMPDIR/gd_rotated_ref) the extensions of tests/reference/rotated_ops_ref.py:
 mmcv's roi_align_rotated and OBBDetection's nms_rotated / box_iou_rotated (single-threaded CPU kernels).
 Usage: /usr/bin/python3 bench/RotatedOps/bench_reference.py MMCV OBBDETECTION DOTA_DEVKIT [threads]
+(the same repositories as the fixture script; BboxToolkit is not needed here)
 """
 import math, os, sys, tempfile, time
 import torch

@@ -10,7 +10,10 @@ The expected values come from the reference kernels themselves, compiled here wi
 Their sources are read from the fetched repositories at build time (a checkout or a bare git dir; HEAD is read)
 and compiled in a temporary folder: nothing of theirs is copied into this repository.
 
-Usage: /usr/bin/python3 tests/reference/rotated_ops_ref.py MMCV_REPO OBBDETECTION_REPO DOTA_DEVKIT_REPO OUT_DIR
+  - BboxToolkit's poly2obb (cv2.minAreaRect + regular_obb, pi = 3.141592), its functions taken from the fetched
+    repository's source (python3-opencv needed).
+
+Usage: /usr/bin/python3 tests/reference/rotated_ops_ref.py MMCV_REPO OBBDETECTION_REPO DOTA_DEVKIT_REPO BBOXTOOLKIT_REPO OUT_DIR
 Writes OUT_DIR/{io.safetensors, meta.json}. Needs Debian's python3-torch 1.13 + python3-torchvision, g++, ninja.
 """
 import json, math, os, struct, subprocess, sys, tempfile
@@ -213,6 +216,43 @@ def polygon_cases(g):
     return torch.cat([a, special_a]), torch.cat([b, special_b])
 
 
+def bboxtoolkit_poly2obb(repo):
+    """BboxToolkit's own poly2obb, regular_obb and regular_theta, executed from its source (the package itself
+    would pull in its plotting and dataset dependencies)."""
+    import ast, cv2, numpy
+    namespace = {"np": numpy, "cv2": cv2, "pi": 3.141592}
+    for path, names in (("BboxToolkit/utils.py", {"regular_theta", "regular_obb"}), ("BboxToolkit/transforms.py", {"poly2obb"})):
+        tree = ast.parse(read_source(repo, path))
+        functions = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in names]
+        exec(compile(ast.Module(body=functions, type_ignores=[]), path, "exec"), namespace)
+    return namespace["poly2obb"]
+
+
+def min_area_rect_cases(g):
+    n = 40
+    obb = torch.empty(n, 5, dtype=torch.float64)
+    obb[:, 0:2] = torch.rand(n, 2, generator=g, dtype=torch.float64) * 1000
+    obb[:, 2] = 5 + torch.rand(n, generator=g, dtype=torch.float64) * 100
+    obb[:, 3] = obb[:, 2] * (0.1 + 0.85 * torch.rand(n, generator=g, dtype=torch.float64))
+    obb[:, 4] = (torch.rand(n, generator=g, dtype=torch.float64) - 0.5) * math.pi
+    c, s = torch.cos(obb[:, 4]), torch.sin(obb[:, 4])
+    v1 = torch.stack([obb[:, 2] / 2 * c, -obb[:, 2] / 2 * s], 1)
+    v2 = torch.stack([-obb[:, 3] / 2 * s, -obb[:, 3] / 2 * c], 1)
+    ctr = obb[:, 0:2]
+    rects = torch.cat([ctr + v1 + v2, ctr + v1 - v2, ctr - v1 - v2, ctr - v1 + v2], 1)
+    noisy = rects[:20] + (torch.rand(20, 8, generator=g, dtype=torch.float64) - 0.5) * 2  # hand-labelled, not quite rectangles
+    special = torch.tensor([
+        [0, 0, 20, 0, 20, 40, 0, 40],          # upright: w along y, theta at the edge of the range
+        [0, 0, 40, 0, 40, 20, 0, 20],          # lying
+        [10, 10, 30, 10, 30, 30, 10, 30],      # square
+        [0, 0, 40, 0, 50, 10, 10, 10],         # parallelogram
+        [100, 100, 120, 90, 130, 110, 110, 125],  # irregular convex quad
+    ], dtype=torch.float64)
+    # Rectangles (exact and special shapes) have one minimum-area rectangle; the noisy quadrilaterals often have two
+    # of equal area, between which cv2 decides by float32 rounding, so they are kept apart.
+    return torch.cat([rects, special]), noisy
+
+
 def write_safetensors(path, tensors, meta):
     header, blobs, offset = {"__metadata__": meta}, [], 0
     codes = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64"}
@@ -232,7 +272,7 @@ def write_safetensors(path, tensors, meta):
 
 
 def main():
-    mmcv, obbdet, devkit, out_dir = sys.argv[1:5]
+    mmcv, obbdet, devkit, bboxtoolkit, out_dir = sys.argv[1:6]
     os.makedirs(out_dir, exist_ok=True)
     work = os.path.join(tempfile.gettempdir(), "gd_rotated_ref")
     mm, ob, obx, dk = build_extensions(mmcv, obbdet, devkit, work)
@@ -273,7 +313,12 @@ def main():
     t["poly1"], t["poly2"] = polygon_cases(g)
     t["poly_iou"] = torch.tensor([[dk.iou_poly(p.tolist(), q.tolist()) for q in t["poly2"]] for p in t["poly1"]], dtype=torch.float64)
 
-    meta = {"seed": str(SEED), "torch": torch.__version__, "torchvision": torchvision.__version__,
+    poly2obb = bboxtoolkit_poly2obb(bboxtoolkit)
+    t["mar_polygons"], t["mar_noisy_polygons"] = min_area_rect_cases(g)
+    t["mar_obb"] = torch.from_numpy(poly2obb(t["mar_polygons"].numpy()).astype("float64"))
+    t["mar_noisy_obb"] = torch.from_numpy(poly2obb(t["mar_noisy_polygons"].numpy()).astype("float64"))
+
+    meta = {"seed": str(SEED), "torch": torch.__version__, "torchvision": torchvision.__version__, "opencv": __import__("cv2").__version__,
             "roi_settings": json.dumps(settings), "nms_thresholds": "0.1,0.5,0.8"}
     write_safetensors(os.path.join(out_dir, "io.safetensors"), t, meta)
     with open(os.path.join(out_dir, "meta.json"), "w") as f:

@@ -73,4 +73,41 @@ public class ReferenceParityTests
         using var scope = TorchRuntime.NewScope();
         AssertClose(Load("poly_iou"), RotatedOps.PolygonIou(Load("poly1"), Load("poly2")), 1e-12);
     }
+
+    [Fact]
+    public void PolygonToObbMatchesBboxToolkitOnRectangles()
+    {
+        using var scope = TorchRuntime.NewScope();
+        var expected = Load("mar_obb").ToArray<double>();
+        var actual = RotatedOps.PolygonToObb(Load("mar_polygons")).ToArray<double>();
+        const double referencePi = 3.141592;
+        for (var row = 0; row < expected.Length / 5; row++)
+        {
+            var e = expected.AsSpan(row * 5, 5);
+            var a = actual.AsSpan(row * 5, 5);
+            // cv2 measures in float32: centres and sides agree to its rounding.
+            for (var k = 0; k < 4; k++)
+                Assert.True(Math.Abs(e[k] - a[k]) <= 1e-3 * Math.Max(1, Math.Abs(e[k])), $"row {row} column {k}: BboxToolkit {e[k]}, ours {a[k]}");
+            // A square's angle is only defined up to a quarter turn; any other box's exactly, end of the range included.
+            var square = Math.Abs(e[2] - e[3]) <= 1e-3 * e[2];
+            var difference = square ? Math.Abs(Math.IEEERemainder(e[4] - a[4], referencePi / 2)) : Math.Abs(e[4] - a[4]);
+            Assert.True(difference <= 1e-5, $"row {row} theta: BboxToolkit {e[4]}, ours {a[4]}");
+        }
+    }
+
+    [Fact]
+    public void PolygonToObbFindsAsSmallARectangleAsBboxToolkitOnIrregularQuadrilaterals()
+    {
+        // These often have two minimum-area rectangles of exactly equal area; cv2 picks one by float32 rounding,
+        // so only the area (the defining property) is compared.
+        using var scope = TorchRuntime.NewScope();
+        var expected = Load("mar_noisy_obb").ToArray<double>();
+        var actual = RotatedOps.PolygonToObb(Load("mar_noisy_polygons")).ToArray<double>();
+        for (var row = 0; row < expected.Length / 5; row++)
+        {
+            double e = expected[row * 5 + 2] * expected[row * 5 + 3], a = actual[row * 5 + 2] * actual[row * 5 + 3];
+            Assert.True(Math.Abs(e - a) <= 1e-4 * e, $"row {row}: BboxToolkit's rectangle has area {e}, ours {a}");
+            Assert.True(actual[row * 5 + 2] >= actual[row * 5 + 3], $"row {row}: w must be the long side");
+        }
+    }
 }
