@@ -51,7 +51,7 @@ at::Tensor greedy_nms(const std::vector<int64_t>& order, Suppresses suppresses, 
   return at::tensor(keep, at::kLong).to(device);
 }
 
-// Labels as contiguous CPU int64 (nullptr-free: a missing label tensor means "one class").
+// Labels as contiguous CPU int64. (Callers pass no label tensor at all for single-class NMS.)
 at::Tensor labels_of(const at::Tensor& labels, int64_t n) {
   TORCH_CHECK(labels.dim() == 1 && labels.size(0) == n, "labels must be [", n, "], got ", labels.sizes());
   TORCH_CHECK(!at::isFloatingType(labels.scalar_type()), "labels must be an integer tensor, got ", labels.scalar_type());
