@@ -51,7 +51,7 @@ at::Tensor greedy_nms(const std::vector<int64_t>& order, Suppresses suppresses, 
   return at::tensor(keep, at::kLong).to(device);
 }
 
-// Labels as contiguous CPU int64 (nullptr-free: a missing label tensor means "one class").
+// Labels as contiguous CPU int64. (Callers pass no label tensor at all for single-class NMS.)
 at::Tensor labels_of(const at::Tensor& labels, int64_t n) {
   TORCH_CHECK(labels.dim() == 1 && labels.size(0) == n, "labels must be [", n, "], got ", labels.sizes());
   TORCH_CHECK(!at::isFloatingType(labels.scalar_type()), "labels must be an integer tensor, got ", labels.scalar_type());
@@ -98,9 +98,9 @@ at::Tensor nms_horizontal(const at::Tensor& boxes, const at::Tensor& scores, con
       boxes.device());
 }
 
-// An N x M (or, aligned, N) table of pairwise values, filled in parallel over rows, in `like`'s dtype/device.
+// An N x M (or, aligned, N) table of pairwise values, filled in parallel over rows, returned as `options` say.
 template <typename Pair>
-at::Tensor pairwise(const at::Tensor& a, const at::Tensor& b, int64_t width, bool aligned, const at::Tensor& like, Pair pair) {
+at::Tensor pairwise(const at::Tensor& a, const at::Tensor& b, int64_t width, bool aligned, const at::TensorOptions& options, Pair pair) {
   const int64_t n = a.size(0), m = b.size(0);
   if (aligned) TORCH_CHECK(n == m, "aligned IoU needs as many boxes in both sets, got ", n, " and ", m);
   auto out = at::empty(aligned ? std::vector<int64_t>{n} : std::vector<int64_t>{n, m}, at::kDouble);
@@ -116,13 +116,13 @@ at::Tensor pairwise(const at::Tensor& a, const at::Tensor& b, int64_t width, boo
       }
     }
   });
-  return out.to(like.device(), like.scalar_type());
+  return out.to(options);
 }
 
 }  // namespace
 
 GD_EXPORT TH gd_box_iou_rotated(TH boxes1, TH boxes2, int32_t aligned) {
-  GD_TENSOR(pairwise(rows_as_double(*boxes1, 5, "boxes1"), rows_as_double(*boxes2, 5, "boxes2"), 5, aligned != 0, *boxes1,
+  GD_TENSOR(pairwise(rows_as_double(*boxes1, 5, "boxes1"), rows_as_double(*boxes2, 5, "boxes2"), 5, aligned != 0, boxes1->options(),
                      [](const double* p, const double* q) { return gd::rotated::rotated_iou(p, q); }));
 }
 
@@ -137,7 +137,7 @@ GD_EXPORT TH gd_nms(TH boxes, TH scores, TH labels, double iou_threshold) {
 // Always float64 out: the DOTA evaluation compares IoUs with 0.5 in double precision.
 GD_EXPORT TH gd_polygon_iou(TH polygons1, TH polygons2) {
   GD_TENSOR(pairwise(rows_as_double(*polygons1, 8, "polygons1"), rows_as_double(*polygons2, 8, "polygons2"), 8, false,
-                     polygons1->to(at::kDouble),
+                     polygons1->options().dtype(at::kDouble),
                      [](const double* p, const double* q) { return gd::polygon::dota_polygon_iou(p, q); }));
 }
 

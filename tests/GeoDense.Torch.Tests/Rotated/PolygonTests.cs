@@ -19,6 +19,10 @@ public class PolygonTests
     }
 
     [Fact]
+    public void ObbToPolygonIsDifferentiable() =>
+        GradCheck.Check(x => RotatedOps.ObbToPolygon(x[0]), Tensor.FromArray(new[] { 10, 20, 4, 2, 0.3, -5, 7, 9, 3, -1.2 }, 2, 5));
+
+    [Fact]
     public void PolygonToObbInvertsObbToPolygon()
     {
         using var scope = TorchRuntime.NewScope();
