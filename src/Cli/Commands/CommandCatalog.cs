@@ -14,5 +14,6 @@ public static class CommandCatalog
         yield return SegmentCommand.Create();
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
+        yield return DotaCommand.Create();
     }
 }
