@@ -6,7 +6,7 @@ namespace GeoDense.Torch.Native;
 /// <c>at::Tensor*</c> (see <see cref="Tensor.Handle"/>); a zero result means failure, with the message in
 /// <see cref="gd_last_error"/>. Callers keep the owning <see cref="Tensor"/>s alive across the call
 /// (the keep-alive arguments of <see cref="Tensor.Wrap(IntPtr)"/> and <see cref="TorchException.Check(int)"/>).</summary>
-internal static unsafe class NativeMethods
+internal static unsafe partial class NativeMethods
 {
     private const string Lib = "geodense_native";
 
