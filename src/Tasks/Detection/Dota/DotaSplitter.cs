@@ -32,7 +32,10 @@ public static class DotaSplitter
         Action<int, int>? progress = null, CancellationToken cancellationToken = default)
     {
         var images = Images(imageFolder);
-        // every label file is read (and a bad one reported) before any patch is written
+        // every image is opened and every label file read (a bad one reported) before any patch is written
+        foreach (var image in images)
+            using (var raster = Raster.Open(image))
+                DotaPatches.CheckBands(raster, options.EffectiveBands, options.PadColour);
         var labels = images.ToDictionary(i => i, i => labelFolder is null ? null : ReadLabels(labelFolder, i));
         string imagesOut = Path.Combine(outputFolder, "images"), labelsOut = Path.Combine(outputFolder, "labelTxt");
         Directory.CreateDirectory(imagesOut);
