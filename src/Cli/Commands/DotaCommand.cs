@@ -56,9 +56,10 @@ public static class DotaCommand
         {
             double threshold = parse.GetValue(iou);
             if (!(threshold > 0 && threshold <= 1)) throw new UserInputException($"--iou: {threshold} must be in (0, 1]");
+            // the input is read first: a wrong --input leaves no empty output folder behind
+            var patches = Task1Submission.Read(parse.GetValue(input)!);
             var folder = OutputFolder.Prepare(parse.GetValue(output)!);
             var zipPath = parse.GetValue(zip) is { } z ? OutputFolder.PrepareFile(z, ("--input", parse.GetValue(input)!)) : null;
-            var patches = Task1Submission.Read(parse.GetValue(input)!);
             var merged = DotaMerger.Merge(patches, threshold);
             var classes = merged.Keys.Order(StringComparer.Ordinal).ToList();
             Task1Submission.WriteFolder(folder, classes, merged);
