@@ -17,5 +17,6 @@ public static class CommandCatalog
         yield return EvalCommand.Create();
         yield return WorkerCommand.Create();
         yield return ViewCommand.Create();
+        yield return DotaCommand.Create();
     }
 }
