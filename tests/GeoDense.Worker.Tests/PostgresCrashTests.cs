@@ -108,6 +108,21 @@ public sealed class PostgresCrashTests(WorkerFiles files)
     {
         var connection = ConnectionString();
         var schema = $"t{Guid.NewGuid():N}"[..20];
+        try { await Run(connection, schema); }
+        finally { await DropSchema(connection, schema); }
+    }
+
+    /// <summary>Each run has its own Hangfire schema; dropped afterwards so the test database does not grow.</summary>
+    static async Task DropSchema(string connection, string schema)
+    {
+        await using var db = new Npgsql.NpgsqlConnection(connection);
+        await db.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", db);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    async Task Run(string connection, string schema)
+    {
         var marker = Path.Combine(files.Root, $"held-{schema}");
         var output = $"out-pg-{schema}";
         using var first = StartWorker(WriteConfig($"{schema}-a.yaml", schema, marker), connection);

@@ -49,6 +49,8 @@ public sealed class ShardJobs(JobStore store, WorkerTasks tasks, IBackgroundJobC
             log.LogInformation("job {Job} shard {Shard}: {Outcome} ({Tiles} tiles)", jobId, index, written ? "written" : "already done", tiles);
             store.ShardDone(jobId, index, written, tiles, () => client.Create<ShardJobs>(x => x.Assemble(jobId, null, CancellationToken.None),
                 new EnqueuedState("assembly")));
+            // cancelled while this shard ran: the cancel's clean-up may have come before this shard's file
+            if (store.Get(jobId)?.State == JobStates.Cancelled) task.CleanUp(jobId, job.Spec);
         }
         catch (InputException e)
         {
