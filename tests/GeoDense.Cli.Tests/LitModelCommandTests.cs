@@ -12,9 +12,14 @@ public class LitModelCommandTests
     private static double RelativeError(TensorData actual, TensorData expected)
     {
         Assert.Equal(expected.Shape, actual.Shape);
-        var (a, e) = (actual.AsSpan<float>(), expected.AsSpan<float>());
+        var a = actual.AsSpan<float>();
+        var e = expected.AsSpan<float>();
         double diff = 0, scale = 0;
-        for (var i = 0; i < e.Length; i++) (diff, scale) = (Math.Max(diff, Math.Abs(a[i] - e[i])), Math.Max(scale, Math.Abs(e[i])));
+        for (var i = 0; i < e.Length; i++)
+        {
+            diff = Math.Max(diff, Math.Abs(a[i] - e[i]));
+            scale = Math.Max(scale, Math.Abs(e[i]));
+        }
         return diff / scale;
     }
 
