@@ -15,7 +15,11 @@ public class LitModelCommandTests
         var a = actual.AsSpan<float>();
         var e = expected.AsSpan<float>();
         double diff = 0, scale = 0;
-        for (var i = 0; i < e.Length; i++) (diff, scale) = (Math.Max(diff, Math.Abs(a[i] - e[i])), Math.Max(scale, Math.Abs(e[i])));
+        for (var i = 0; i < e.Length; i++)
+        {
+            diff = Math.Max(diff, Math.Abs(a[i] - e[i]));
+            scale = Math.Max(scale, Math.Abs(e[i]));
+        }
         return diff / scale;
     }
 

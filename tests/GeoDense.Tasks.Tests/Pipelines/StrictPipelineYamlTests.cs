@@ -107,7 +107,7 @@ public class StrictPipelineYamlTests
     }
 
     [Theory]
-    [InlineData("backbone: lemevit-small", "backbone: lemevit-huge", "model.backbone is 'lemevit-huge'; expected one of lemevit-nano, lemevit-tiny, lemevit-small, lemevit-base")]
+    [InlineData("backbone: lemevit-small", "backbone: lemevit-huge", "model.backbone is 'lemevit-huge'; expected one of lemevit-nano, lemevit-tiny, lemevit-small, lemevit-base, lit-ti, lit-s, lit-m, lit-b, lit-ti-nano, lit-nano")]
     [InlineData("head: upernet", "head: oriented-rcnn", "model.head is 'oriented-rcnn'; expected one of upernet")]
     [InlineData("blend: cosine", "blend: gaussian", "tiling.blend is 'gaussian'; expected one of cosine, linear, average, crop")]
     [InlineData("device: auto", "device: gpu", "device is 'gpu'; expected one of auto, cpu, cuda")]

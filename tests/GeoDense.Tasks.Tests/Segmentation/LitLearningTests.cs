@@ -1,6 +1,7 @@
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
 using GeoDense.Torch;
+using Xunit.Abstractions;
 
 namespace GeoDense.Tasks.Tests.Segmentation;
 
@@ -11,7 +12,7 @@ namespace GeoDense.Tasks.Tests.Segmentation;
 /// evaluator on weights reloaded from the trainer's output file.
 /// </summary>
 [Collection(SerialCollection.Name)]
-public class LitLearningTests
+public class LitLearningTests(ITestOutputHelper output)
 {
     [Fact]
     public void Lit_nano_upernet_learns_the_synthetic_town()
@@ -29,6 +30,7 @@ public class LitLearningTests
             var result = new SegmentationTrainer(pipeline, pipeline.Train!.WorkDir, Device.Cpu).Run(resume: false);
 
             var metrics = SegmentationEvaluator.EvaluateWeights(pipeline, "learning.yaml", result.Weights, Path.Combine(root, "data"), Device.Cpu);
+            output.WriteLine(metrics.ToTable());
             Assert.True(metrics.MeanIoU >= 0.7, metrics.ToTable());
             Assert.Equal(metrics.MeanIoU, result.Validation!.MeanIoU, 6);
         }
