@@ -33,7 +33,9 @@ public static class EvalCommand
                 DetectionEval.Run(parse.GetValue(submission), parse.GetValue(labels), parse.GetValue(classes), parse.GetValue(output)),
             "detection" => DetectionCommands.Eval(Required(parse.GetValue(pipeline), "--pipeline"), Required(parse.GetValue(weights), "--weights"),
                 Required(parse.GetValue(data), "--data"), parse.GetValue(output), parse.GetValue(threads)),
-            var other => throw new UserInputException($"eval: task '{other}' is not available; use segmentation or detection"),
+            "change" => ChangeCommands.Eval(Required(parse.GetValue(pipeline), "--pipeline"), Required(parse.GetValue(weights), "--weights"),
+                Required(parse.GetValue(data), "--data"), parse.GetValue(output), parse.GetValue(threads)),
+            var other => throw new UserInputException($"eval: task '{other}' is not available; use segmentation, detection or change"),
         }));
         return command;
     }
