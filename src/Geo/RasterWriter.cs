@@ -100,6 +100,23 @@ public sealed class RasterWriter : IDisposable
         file.Commit();
     }
 
+    /// <summary>
+    /// Copies a raster to a file in another GDAL format (PNG, JPEG: how datasets such as CDD and LEVIR-CD are
+    /// distributed), written under a temporary name and renamed when complete.
+    /// </summary>
+    public static void WriteCopy(Raster source, string path, string driver, IReadOnlyDictionary<string, string>? creationOptions = null)
+    {
+        using var file = VsiFileSystem.Begin(path);
+        using var options = CStringList.FromOptions(creationOptions ?? new Dictionary<string, string>());
+        GdalLibrary.ClearError();
+        var copy = GDALCreateCopy(Driver(driver), file.TemporaryPath, source.Handle, 0, options.Handle, IntPtr.Zero, IntPtr.Zero);
+        if (copy == IntPtr.Zero) throw new GdalException($"Cannot write {driver} '{path}': {GdalLibrary.TakeError()}");
+        GDALClose(copy);
+        if (GdalLibrary.PeekError() is not null)
+            throw new GdalException($"Cannot finish {driver} '{path}': {GdalLibrary.TakeError()}. Check the free space and permissions of its folder.");
+        file.Commit();
+    }
+
     internal static IntPtr Driver(string name)
     {
         GdalLibrary.EnsureInitialized();

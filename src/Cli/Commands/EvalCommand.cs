@@ -22,7 +22,8 @@ public static class EvalCommand
         {
             "segmentation" => EvalSegmentation(parse.GetValue(pipeline)!, parse.GetValue(weights)!, parse.GetValue(data)!,
                 parse.GetValue(output), parse.GetValue(threads)),
-            var other => throw new UserInputException($"eval: task '{other}' is not available; use segmentation"),
+            "change" => ChangeCommands.Eval(parse.GetValue(pipeline)!, parse.GetValue(weights)!, parse.GetValue(data)!, parse.GetValue(output), parse.GetValue(threads)),
+            var other => throw new UserInputException($"eval: task '{other}' is not available; use segmentation or change"),
         }));
         return command;
     }

@@ -21,7 +21,8 @@ public static class TrainCommand
         {
             "segmentation" => TrainSegmentation(parse.GetValue(pipeline)!, parse.GetValue(resume), parse.GetValue(workDir), parse.GetValue(threads)),
             "classification" => ClassificationTrainCommand.Run(parse.GetValue(pipeline)!, parse.GetValue(resume), parse.GetValue(workDir), parse.GetValue(threads)),
-            var other => throw new UserInputException($"train: task '{other}' is not available; use segmentation or classification"),
+            "change" => ChangeCommands.Train(parse.GetValue(pipeline)!, parse.GetValue(resume), parse.GetValue(workDir), parse.GetValue(threads)),
+            var other => throw new UserInputException($"train: task '{other}' is not available; use segmentation, classification or change"),
         }));
         return command;
     }

@@ -131,26 +131,7 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
         public ClassificationMetrics Validate(CancellationToken cancellationToken) =>
             Evaluate(model, val!, augment, options.BatchSize, cancellationToken, options.Device);
 
-        /// <summary>Sample k of the run is position k mod n of epoch k / n's shuffle, so any iteration can be recomputed.</summary>
-        int[] BatchIndices(long iteration, int count)
-        {
-            var result = new int[options.BatchSize];
-            int[]? order = null;
-            long orderEpoch = -1;
-            for (var j = 0; j < result.Length; j++)
-            {
-                var k = iteration * options.BatchSize + j;
-                var epoch = k / count;
-                if (epoch != orderEpoch)
-                {
-                    order = Enumerable.Range(0, count).ToArray();
-                    new CounterRandom(options.Seed, TrainingStream.DataOrder, epoch).Permute(order);
-                    orderEpoch = epoch;
-                }
-                result[j] = order![k % count];
-            }
-            return result;
-        }
+        int[] BatchIndices(long iteration, int count) => EpochSampling.BatchIndices(options.Seed, iteration, options.BatchSize, count);
 
         public void Dispose()
         {

@@ -99,10 +99,16 @@ public sealed record ChangeTrainSection : TrainSection
     }
 
     public ChangeAugmentSection Augment { get; init; } = new();
+    /// <summary>ce (the reference's 2-class cross-entropy) or ce_dice (cross-entropy + soft dice of the change class).</summary>
+    public string Loss { get; init; } = "ce";
+
+    public static IReadOnlyList<string> LossNames { get; } = ["ce", "ce_dice"];
 
     internal override void Check(PipelineProblems p, string at)
     {
         base.Check(p, at);
+        p.OneOf($"{at}.loss", Loss, LossNames);
+        p.NotNegative($"{at}.augment.crop_size", Augment.CropSize);
         p.Between($"{at}.augment.horizontal_flip", Augment.HorizontalFlip, 0, 1);
         p.Between($"{at}.augment.vertical_flip", Augment.VerticalFlip, 0, 1);
         p.Between($"{at}.augment.rotate90", Augment.Rotate90, 0, 1);
@@ -116,4 +122,8 @@ public sealed record ChangeAugmentSection
     public double VerticalFlip { get; init; } = 0.5;
     /// <summary>Probability of a 90°, 180° or 270° turn (0.75: each of the four turns equally likely).</summary>
     public double Rotate90 { get; init; } = 0.75;
+    /// <summary>Random crop of this size at the same place in both dates; 0 (the reference) trains on whole images.</summary>
+    public int CropSize { get; init; }
+    /// <summary>Brightness/contrast jitter drawn separately for each date (not in the reference; teaches illumination invariance).</summary>
+    public bool Photometric { get; init; }
 }

@@ -10,7 +10,7 @@ namespace GeoDense.Cli.Commands;
 /// `geodense change`: change maps between two acquisition dates (probability, binary map, polygons, preview, summary),
 /// for one `--before`/`--after` pair or a `--pairs` list, with one progress bar over all pairs.
 /// </summary>
-public static class ChangeCommand
+public static class ChangeMapCommand
 {
     public static Command Create()
     {
