@@ -42,7 +42,7 @@ var weights = Arg("--weights", "");
 if (weights.Length > 0) model.LoadStateDict(GeoDense.Torch.Checkpoints.TensorCheckpoints.LoadTensors(weights));
 model.Eval();
 var predictor = new ChangeMapPredictor(pipeline, model.Forward, Device.Cpu);
-var pairs = ChangePairs.Single(before, after);
+var pairs = ChangeMapPairs.Single(before, after);
 var output = Path.Combine(dir, "out_" + name);
 
 switch (mode)

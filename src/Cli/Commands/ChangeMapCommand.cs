@@ -56,19 +56,19 @@ public static class ChangeMapCommand
         return command;
     }
 
-    static IReadOnlyList<ChangePair> Pairs(string? before, string? after, string? pairs)
+    static IReadOnlyList<ChangeMapPair> Pairs(string? before, string? after, string? pairs)
     {
         if (pairs is not null)
         {
             if (before is not null || after is not null) throw new UserInputException("give either --pairs or --before and --after, not both");
-            return ChangePairs.ReadList(pairs);
+            return ChangeMapPairs.ReadList(pairs);
         }
         if (before is null || after is null)
             throw new UserInputException($"{(before is null ? "--before" : "--after")} is missing: give --before and --after, or --pairs LIST");
-        return ChangePairs.Single(before, after);
+        return ChangeMapPairs.Single(before, after);
     }
 
-    static void Report(ChangePair pair, ChangeMapOutputs result)
+    static void Report(ChangeMapPair pair, ChangeMapOutputs result)
     {
         var s = result.Statistics;
         var c = CultureInfo.InvariantCulture;
