@@ -16,7 +16,8 @@ string Arg(string name, string fallback) => Array.IndexOf(args, name) is var i a
 int size = int.Parse(Arg("--size", "2048"), CultureInfo.InvariantCulture);
 int height = int.Parse(Arg("--height", size.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 var dir = Directory.CreateDirectory(Arg("--dir", "/tmp/gd-change-bench")).FullName;
-TorchRuntime.SetNumThreads(int.Parse(Arg("--threads", "2"), CultureInfo.InvariantCulture));
+int threads = int.Parse(Arg("--threads", "2"), CultureInfo.InvariantCulture);
+TorchRuntime.SetNumThreads(threads);
 
 var pipeline = PipelineFile.Parse<ChangePipeline>("""
     task: change
@@ -42,7 +43,7 @@ var weights = Arg("--weights", "");
 if (weights.Length > 0) model.LoadStateDict(GeoDense.Torch.Checkpoints.TensorCheckpoints.LoadTensors(weights));
 model.Eval();
 var predictor = new ChangeMapPredictor(pipeline, model.Forward, Device.Cpu);
-var pairs = ChangePairs.Single(before, after);
+var pairs = ChangeMapPairs.Single(before, after);
 var output = Path.Combine(dir, "out_" + name);
 
 switch (mode)
@@ -70,8 +71,15 @@ void Throughput()
     // alternated, so machine load hits both alike; medians reported
     for (int r = 0; r < repeats; r++)
     {
+        // on a thread of its own, as the runner's inference thread is (libtorch's modes and OpenMP settings are per thread)
         var modelClock = Stopwatch.StartNew();
-        foreach (var b in batches) inference.ChangeProbabilityInto(b, probabilities);
+        var modelThread = new Thread(() =>
+        {
+            TorchRuntime.SetNumThreads(threads);
+            foreach (var b in batches) inference.ChangeProbabilityInto(b, probabilities);
+        });
+        modelThread.Start();
+        modelThread.Join();
         modelRates.Add(prepared.Windows.Count / modelClock.Elapsed.TotalSeconds);
         var e2eClock = Stopwatch.StartNew();
         var result = predictor.PredictAll(pairs, output).Single();

@@ -12,7 +12,7 @@ public static class CommandCatalog
         yield return DemoCommand.Create();
         yield return ModelCommand.Create();
         yield return SegmentCommand.Create();
-        yield return ChangeCommand.Create();
+        yield return ChangeMapCommand.Create();
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
         yield return WorkerCommand.Create();

@@ -24,9 +24,9 @@ public sealed record ChangeMapOutputs(string ChangeMap, string? Probabilities, I
 public sealed class ChangeMapPredictor(ChangePipeline pipeline, ChangeForward forward, Device device)
 {
     /// <summary>A pair aligned and cut into windows, ready to run; holds the in-memory VRTs until disposed.</summary>
-    public sealed class PreparedPair(ChangePair pair, AlignedPair aligned, IReadOnlyList<GridWindow> windows) : IDisposable
+    public sealed class PreparedPair(ChangeMapPair pair, AlignedPair aligned, IReadOnlyList<GridWindow> windows) : IDisposable
     {
-        public ChangePair Pair { get; } = pair;
+        public ChangeMapPair Pair { get; } = pair;
         public AlignedPair Aligned { get; } = aligned;
         public IReadOnlyList<GridWindow> Windows { get; } = windows;
         public void Dispose() => Aligned.Dispose();
@@ -39,7 +39,7 @@ public sealed class ChangeMapPredictor(ChangePipeline pipeline, ChangeForward fo
     /// Aligns every pair and lays out its windows, so a pair that does not overlap or lacks bands is reported before any
     /// model loads or any pair is processed. Dispose the pairs when done (they hold in-memory VRTs).
     /// </summary>
-    public static IReadOnlyList<PreparedPair> PrepareAll(ChangePipeline pipeline, IReadOnlyList<ChangePair> pairs)
+    public static IReadOnlyList<PreparedPair> PrepareAll(ChangePipeline pipeline, IReadOnlyList<ChangeMapPair> pairs)
     {
         var prepared = new List<PreparedPair>();
         try
@@ -55,7 +55,7 @@ public sealed class ChangeMapPredictor(ChangePipeline pipeline, ChangeForward fo
     }
 
     /// <summary>Aligns one pair and lays out its windows.</summary>
-    public static PreparedPair Prepare(ChangePipeline pipeline, ChangePair pair)
+    public static PreparedPair Prepare(ChangePipeline pipeline, ChangeMapPair pair)
     {
         var aligned = AlignedPair.Create(pair.Before, pair.After, ResamplingOf(pipeline.Resampling));
         try
@@ -78,7 +78,7 @@ public sealed class ChangeMapPredictor(ChangePipeline pipeline, ChangeForward fo
     }
 
     /// <summary>Every pair (aligned first, all of them: see <see cref="PrepareAll"/>), with one progress over all of them.</summary>
-    public IReadOnlyList<ChangeMapOutputs> PredictAll(IReadOnlyList<ChangePair> pairs, string outputDir, Action<InferenceProgress>? progress = null,
+    public IReadOnlyList<ChangeMapOutputs> PredictAll(IReadOnlyList<ChangeMapPair> pairs, string outputDir, Action<InferenceProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         var prepared = PrepareAll(pipeline, pairs);
@@ -177,7 +177,7 @@ public sealed class ChangeMapPredictor(ChangePipeline pipeline, ChangeForward fo
     }
 
     /// <summary>Refuses a run whose outputs would replace one of its input images.</summary>
-    public static void CheckOutputsSpareInputs(ChangePipeline pipeline, IReadOnlyList<ChangePair> pairs, string outputDir)
+    public static void CheckOutputsSpareInputs(ChangePipeline pipeline, IReadOnlyList<ChangeMapPair> pairs, string outputDir)
     {
         var inputs = pairs.SelectMany(p => new[] { Path.GetFullPath(p.Before), Path.GetFullPath(p.After) }).ToHashSet(StringComparer.Ordinal);
         foreach (var pair in pairs)

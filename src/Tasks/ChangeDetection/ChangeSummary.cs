@@ -16,7 +16,7 @@ public sealed record ChangeSummary(
 {
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
-    public static ChangeSummary Of(ChangePair pair, RasterGrid grid, ChangeCounts counts, IReadOnlyList<VectorFeature> regions)
+    public static ChangeSummary Of(ChangeMapPair pair, RasterGrid grid, ChangeCounts counts, IReadOnlyList<VectorFeature> regions)
     {
         var transform = grid.GeoTransform ?? Geo.GeoTransform.Identity;
         double pixelArea = Math.Abs(transform.PixelWidth * transform.PixelHeight - transform.RowRotation * transform.ColumnRotation);

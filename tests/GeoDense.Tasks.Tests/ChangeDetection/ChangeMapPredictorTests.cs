@@ -34,7 +34,7 @@ public class ChangeMapPredictorTests : IDisposable
         var (before, after) = Dates();
         using (var a = Raster.Open(after)) Assert.Equal(3857, a.SpatialReference!.Epsg);
         var progress = new List<InferenceProgress>();
-        var outputs = Predictor().PredictAll(ChangePairs.Single(before, after), Path.Combine(dir, "out"), progress.Add).Single();
+        var outputs = Predictor().PredictAll(ChangeMapPairs.Single(before, after), Path.Combine(dir, "out"), progress.Add).Single();
 
         // the change map lies on the before image's grid, cut to what the after image covers
         using var source = Raster.Open(before);
@@ -83,7 +83,7 @@ public class ChangeMapPredictorTests : IDisposable
         // before: 40 nodata columns on the left; after: nodata rows at its bottom; the after image covers all of the before one
         var (before, after) = Dates(new SyntheticDatePair(256, 256, AfterShiftX: 0, AfterShiftY: 0, Added: [Added],
             BeforeNodataColumns: 40, AfterNodataRows: 40));
-        var outputs = Predictor().PredictAll(ChangePairs.Single(before, after), Path.Combine(dir, "out")).Single();
+        var outputs = Predictor().PredictAll(ChangeMapPairs.Single(before, after), Path.Combine(dir, "out")).Single();
 
         using var map = Raster.Open(outputs.ChangeMap);
         using var probability = Raster.Open(outputs.Probabilities!);
@@ -116,7 +116,7 @@ public class ChangeMapPredictorTests : IDisposable
     {
         var (before, after) = Dates(new SyntheticDatePair(64, 64, AfterShiftX: 5000));
         var output = Path.Combine(dir, "out");
-        var e = Assert.Throws<RasterInputException>(() => Predictor().PredictAll(ChangePairs.Single(before, after), output));
+        var e = Assert.Throws<RasterInputException>(() => Predictor().PredictAll(ChangeMapPairs.Single(before, after), output));
         Assert.IsAssignableFrom<InputException>(e);
         Assert.Contains(before, e.Message);
         Assert.Contains(after, e.Message);
@@ -132,7 +132,7 @@ public class ChangeMapPredictorTests : IDisposable
         int calls = 0;
         Tensor Failing(Tensor b, Tensor a) => ++calls < 3 ? ChangeMaps.Differencing(b, a) : throw new InvalidOperationException("model broke");
         var output = Path.Combine(dir, "out");
-        var e = Assert.Throws<InvalidOperationException>(() => Predictor(model: Failing).PredictAll(ChangePairs.Single(before, after), output));
+        var e = Assert.Throws<InvalidOperationException>(() => Predictor(model: Failing).PredictAll(ChangeMapPairs.Single(before, after), output));
         Assert.Equal("model broke", e.Message);
         Assert.Empty(Directory.GetFiles(output));
     }
@@ -147,7 +147,7 @@ public class ChangeMapPredictorTests : IDisposable
         var list = Path.Combine(dir, "pairs.txt");
         File.WriteAllLines(list, ["# before after", "2019.tif 2021.tif", "", "\"site b/2019.tif\" \"site b/2021.tif\""]);
 
-        var pairs = ChangePairs.ReadList(list);
+        var pairs = ChangeMapPairs.ReadList(list);
         Assert.Equal([(before, after), (before2, after2)], pairs.Select(p => (p.Before, p.After)));
         Assert.Equal(["2019_2021_1", "2019_2021_2"], pairs.Select(p => p.OutputStem));   // same names: numbered, never overwritten
         var progress = new List<InferenceProgress>();
@@ -168,7 +168,7 @@ public class ChangeMapPredictorTests : IDisposable
     {
         var list = Path.Combine(dir, "pairs.txt");
         File.WriteAllLines(list, ["# comment", "only-one.tif"]);
-        var e = Assert.Throws<GeoDense.Tasks.Pipelines.PipelineInputException>(() => ChangePairs.ReadList(list));
+        var e = Assert.Throws<GeoDense.Tasks.Pipelines.PipelineInputException>(() => ChangeMapPairs.ReadList(list));
         Assert.StartsWith($"{list}:2: expected two paths", e.Message);
     }
 }

@@ -10,7 +10,7 @@ namespace GeoDense.Cli.Commands;
 /// `geodense change`: change maps between two acquisition dates (probability, binary map, polygons, preview, summary),
 /// for one `--before`/`--after` pair or a `--pairs` list, with one progress bar over all pairs.
 /// </summary>
-public static class ChangeCommand
+public static class ChangeMapCommand
 {
     public static Command Create()
     {
@@ -59,19 +59,19 @@ public static class ChangeCommand
         return command;
     }
 
-    static IReadOnlyList<ChangePair> Pairs(string? before, string? after, string? pairs)
+    static IReadOnlyList<ChangeMapPair> Pairs(string? before, string? after, string? pairs)
     {
         if (pairs is not null)
         {
             if (before is not null || after is not null) throw new UserInputException("give either --pairs or --before and --after, not both");
-            return ChangePairs.ReadList(pairs);
+            return ChangeMapPairs.ReadList(pairs);
         }
         if (before is null || after is null)
             throw new UserInputException($"{(before is null ? "--before" : "--after")} is missing: give --before and --after, or --pairs LIST");
-        return ChangePairs.Single(before, after);
+        return ChangeMapPairs.Single(before, after);
     }
 
-    static void Report(ChangePair pair, ChangeMapOutputs result)
+    static void Report(ChangeMapPair pair, ChangeMapOutputs result)
     {
         var s = result.Statistics;
         var c = CultureInfo.InvariantCulture;

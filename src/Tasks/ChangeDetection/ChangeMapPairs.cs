@@ -3,7 +3,7 @@ using GeoDense.Tasks.Pipelines;
 namespace GeoDense.Tasks.ChangeDetection;
 
 /// <summary>Two acquisition dates to compare, and the stem their outputs are named by.</summary>
-public sealed record ChangePair(string Before, string After, string OutputStem);
+public sealed record ChangeMapPair(string Before, string After, string OutputStem);
 
 /// <summary>
 /// The pairs of a change-map run: one `--before`/`--after` pair, or a list file of `before after` lines (paths relative
@@ -11,9 +11,9 @@ public sealed record ChangePair(string Before, string After, string OutputStem);
 /// Outputs are named `{before}_{after}` after the file stems (one stem when both dates share a file name, as CDD's
 /// A/B folders do); stems that would clash get the pair's number appended, so no output overwrites another.
 /// </summary>
-public static class ChangePairs
+public static class ChangeMapPairs
 {
-    public static IReadOnlyList<ChangePair> Single(string before, string after)
+    public static IReadOnlyList<ChangeMapPair> Single(string before, string after)
     {
         foreach (var (option, path) in new[] { ("--before", before), ("--after", after) })
             if (!File.Exists(path)) throw new PipelineInputException(Directory.Exists(path) ? $"{option} {path}: is a folder; give a raster file" : $"{option} {path}: file not found");
@@ -21,7 +21,7 @@ public static class ChangePairs
         return Name([(Path.GetFullPath(before), Path.GetFullPath(after))]);
     }
 
-    public static IReadOnlyList<ChangePair> ReadList(string listPath)
+    public static IReadOnlyList<ChangeMapPair> ReadList(string listPath)
     {
         if (Directory.Exists(listPath)) throw new PipelineInputException($"{listPath}: is a folder; --pairs needs a text file of 'before after' lines");
         if (!File.Exists(listPath)) throw new PipelineInputException($"{listPath}: pair list not found");
@@ -70,7 +70,7 @@ public static class ChangePairs
         return tokens;
     }
 
-    static List<ChangePair> Name(IReadOnlyList<(string Before, string After)> pairs)
+    static List<ChangeMapPair> Name(IReadOnlyList<(string Before, string After)> pairs)
     {
         var stems = pairs.Select(p => (Path.GetFileNameWithoutExtension(p.Before), Path.GetFileNameWithoutExtension(p.After)) switch
         {
@@ -78,6 +78,6 @@ public static class ChangePairs
             var (b, a) => $"{b}_{a}",
         }).ToList();
         var clashing = stems.GroupBy(s => s, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
-        return pairs.Select((p, i) => new ChangePair(p.Before, p.After, clashing.Contains(stems[i]) ? $"{stems[i]}_{i + 1}" : stems[i])).ToList();
+        return pairs.Select((p, i) => new ChangeMapPair(p.Before, p.After, clashing.Contains(stems[i]) ? $"{stems[i]}_{i + 1}" : stems[i])).ToList();
     }
 }

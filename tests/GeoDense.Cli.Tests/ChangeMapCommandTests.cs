@@ -11,7 +11,7 @@ namespace GeoDense.Cli.Tests;
 /// different CRSs: enough to run `geodense change` end to end in seconds (the changes found are meaningless, the
 /// files, their grid and the exit codes are not).
 /// </summary>
-public sealed class ChangeFiles : IDisposable
+public sealed class ChangeMapFiles : IDisposable
 {
     public string Dir { get; } = Directory.CreateTempSubdirectory("geodense-change-").FullName;
     public string Pipeline => PathOf("change.yaml");
@@ -19,7 +19,7 @@ public sealed class ChangeFiles : IDisposable
     public string Before => PathOf("2019.tif");
     public string After => PathOf("2021.tif");
 
-    public ChangeFiles()
+    public ChangeMapFiles()
     {
         File.WriteAllText(Pipeline, """
             task: change
@@ -39,7 +39,7 @@ public sealed class ChangeFiles : IDisposable
     public void Dispose() => Directory.Delete(Dir, recursive: true);
 }
 
-public class ChangeCommandTests(ChangeFiles files) : IClassFixture<ChangeFiles>
+public class ChangeMapCommandTests(ChangeMapFiles files) : IClassFixture<ChangeMapFiles>
 {
     static string NewDir() => Directory.CreateTempSubdirectory("geodense-change-out-").FullName;
 
