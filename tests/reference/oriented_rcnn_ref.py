@@ -7,6 +7,8 @@ mirrors, with only their registry/framework import lines replaced by stubs (noth
 
   OUT_DIR/coders.safetensors  anchors of a few levels, midpoint-offset encode/decode, obb-delta encode/decode,
                               obb2hbb and regular_obb, on seeded random boxes
+  OUT_DIR/detector-nano.pth  an mmcv-style checkpoint `{"state_dict": ..., "meta": ...}` of a nano detector (reference
+                              LeMeViT nano backbone with extra_norms; FPN 16, FC 32, 3 classes), every tensor seeded
   OUT_DIR/keys-small.txt      `name shape` of every tensor of faster_rcnn_orpn_lemevit_small_rsp_fpn_1x_dota10:
                               backbone keys from the reference LeMeViT itself (incl. extra_norms, norm, norm_c);
                               neck/rpn_head/roi_head keys from the config's modules (mmcv ConvModule without norm is
@@ -110,34 +112,52 @@ def coders(obb_git, out):
     return sizes
 
 
-def keys_small(lemevit_git, out):
+def detector_state(lemevit_git, depth, dims, fpn, fc, classes):
+    """state_dict of the reference backbone + the config's neck / rpn_head / roi_head module tree."""
     stubs = {"get_root_logger": lambda *a, **k: None, "_load_checkpoint": None, "BACKBONES": Registry()}
     mmdet = types.ModuleType("mmdet"); mmdet_utils = types.ModuleType("mmdet.utils")
     mmdet_utils.get_root_logger = stubs["get_root_logger"]
     sys.modules.setdefault("mmdet", mmdet); sys.modules.setdefault("mmdet.utils", mmdet_utils)
     ns = load(lemevit_git, "object_detection/mmdet/models/backbones/lemevit.py", stubs)
-    backbone = ns["LeMeViT"](depth=[1, 2, 2, 6, 2], embed_dim=[96, 96, 192, 320, 384], head_dim=32, mlp_ratios=[4] * 5,
+    backbone = ns["LeMeViT"](depth=depth, embed_dim=dims, head_dim=32, mlp_ratios=[4] * 5,
                              attn_type=["C", "D", "D", "S", "S"], queries_len=16, qkv_bias=True, qk_scale=None,
                              attn_drop=0., qk_dims=None, cpe_ks=3, pre_norm=True, mlp_dwconv=False,
                              representation_size=None, layer_scale_init_value=-1, use_checkpoint_stages=[],
                              frozen_stages=[-1])
-    lines = [f"backbone.{k} {list(v.shape)}" for k, v in backbone.state_dict().items()]
+    state = {f"backbone.{k}": v for k, v in backbone.state_dict().items()}
 
     class ConvNoNorm(nn.Module):  # mmcv ConvModule(norm_cfg=None, act_cfg=None): a biased conv named `conv`
         def __init__(self, cin, cout, k):
             super().__init__(); self.conv = nn.Conv2d(cin, cout, k, padding=k // 2)
     neck = nn.Module()
-    neck.lateral_convs = nn.ModuleList([ConvNoNorm(c, 256, 1) for c in [96, 192, 320, 384]])
-    neck.fpn_convs = nn.ModuleList([ConvNoNorm(256, 256, 3) for _ in range(4)])
+    neck.lateral_convs = nn.ModuleList([ConvNoNorm(c, fpn, 1) for c in dims[1:]])
+    neck.fpn_convs = nn.ModuleList([ConvNoNorm(fpn, fpn, 3) for _ in range(4)])
     rpn = nn.Module()   # OrientedRPNHead._init_layers: 3 anchors, sigmoid (1 channel each), 6 deltas each
-    rpn.rpn_conv = nn.Conv2d(256, 256, 3, padding=1); rpn.rpn_cls = nn.Conv2d(256, 3, 1); rpn.rpn_reg = nn.Conv2d(256, 18, 1)
+    rpn.rpn_conv = nn.Conv2d(fpn, fpn, 3, padding=1); rpn.rpn_cls = nn.Conv2d(fpn, 3, 1); rpn.rpn_reg = nn.Conv2d(fpn, 18, 1)
     bbox = nn.Module()  # OBBConvFCBBoxHead with num_shared_fcs=2; fc_cls 15 + 1, fc_reg class-agnostic 5
-    bbox.shared_fcs = nn.ModuleList([nn.Linear(256 * 49, 1024), nn.Linear(1024, 1024)])
-    bbox.fc_cls = nn.Linear(1024, 16); bbox.fc_reg = nn.Linear(1024, 5)
+    bbox.shared_fcs = nn.ModuleList([nn.Linear(fpn * 49, fc), nn.Linear(fc, fc)])
+    bbox.fc_cls = nn.Linear(fc, classes + 1); bbox.fc_reg = nn.Linear(fc, 5)
     for prefix, m in (("neck.", neck), ("rpn_head.", rpn), ("roi_head.bbox_head.", bbox)):
-        lines += [f"{prefix}{k} {list(v.shape)}" for k, v in m.state_dict().items()]
+        state.update({f"{prefix}{k}": v for k, v in m.state_dict().items()})
+    return state
+
+
+def keys_small(lemevit_git, out):
+    state = detector_state(lemevit_git, [1, 2, 2, 6, 2], [96, 96, 192, 320, 384], 256, 1024, 15)
+    lines = [f"{k} {list(v.shape)}" for k, v in state.items()]
     with open(os.path.join(out, "keys-small.txt"), "w") as f:
         f.write("\n".join(line.replace(" ", "", 0) for line in lines) + "\n")
+
+
+def checkpoint_nano(lemevit_git, out):
+    torch.manual_seed(20261128)
+    state = detector_state(lemevit_git, [1, 1, 1, 1, 1], [32, 32, 64, 96, 128], 16, 32, 3)
+    g = torch.Generator().manual_seed(7)
+    for k, v in state.items():
+        if v.dtype == torch.float32:
+            v.copy_(torch.randn(v.shape, generator=g) * 0.1)
+    torch.save({"state_dict": state, "meta": {"CLASSES": ["plane", "ship", "small-vehicle"], "epoch": 12}},
+               os.path.join(out, "detector-nano.pth"))
 
 
 if __name__ == "__main__":
@@ -145,4 +165,5 @@ if __name__ == "__main__":
     os.makedirs(out, exist_ok=True)
     coders(obb_git, out)
     keys_small(lemevit_git, out)
+    checkpoint_nano(lemevit_git, out)
     print("wrote", out)

@@ -17,24 +17,16 @@ public sealed class RotatedRoiExtractor(RoiExtractorSettings settings, IReadOnly
         using var scope = TorchRuntime.NewScope();
         var enlarged = Enlarge(rois);
         var levels = MapLevels(enlarged, strides.Count);
-        var parts = new List<Tensor>();
-        var order = new List<Tensor>();
+        // as the reference: zeros, then each level's rows filled in; a roi of no level (a degenerate box) keeps zeros
+        var output = Tensor.Zeros([rois.Size(0), features[0].Size(1), Settings.OutSize, Settings.OutSize], features[0].DType, features[0].Device);
         for (int level = 0; level < strides.Count; level++)
         {
             var index = levels.Eq(level).Nonzero().Reshape(-1);
             if (index.Numel == 0) continue;
-            parts.Add(RotatedOps.RoiAlignRotated(features[level], enlarged.Index(index), Settings.OutSize, Settings.OutSize,
+            output.IndexPut_(index, RotatedOps.RoiAlignRotated(features[level], enlarged.Index(index), Settings.OutSize, Settings.OutSize,
                 1.0 / strides[level], Settings.SamplingRatio, Settings.Aligned));
-            order.Add(index);
         }
-        if (parts.Count == 0)
-        {
-            var c = features[0].Size(1);
-            return Tensor.Zeros([0, c, Settings.OutSize, Settings.OutSize], features[0].DType, features[0].Device).MoveToOuter();
-        }
-        // back to the rois' order: position k of the level-sorted result holds roi order[k]
-        var inverse = Tensor.Cat(order).ArgSort();
-        return Tensor.Cat(parts).IndexSelect(0, inverse).MoveToOuter();
+        return output.MoveToOuter();
     }
 
     /// <summary>roi_rescale with extend_factor (h, w): width x ExtendWidth, height x ExtendHeight.</summary>

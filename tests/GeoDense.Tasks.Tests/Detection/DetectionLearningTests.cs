@@ -1,6 +1,7 @@
 using GeoDense.Tasks.Detection;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Torch;
+using Xunit.Abstractions;
 
 namespace GeoDense.Tasks.Tests.Detection;
 
@@ -11,7 +12,7 @@ namespace GeoDense.Tasks.Tests.Detection;
 /// Task1 evaluation.
 /// </summary>
 [Collection(SerialCollection.Name)]
-public class DetectionLearningTests : IDisposable
+public class DetectionLearningTests(ITestOutputHelper output) : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("geodense-detlearn-").FullName;
 
@@ -32,11 +33,20 @@ public class DetectionLearningTests : IDisposable
                 Data = new DataSection { Format = "dota", Root = train },
                 Val = new DataSection { Format = "dota", Root = val },
                 WorkDir = Path.Combine(dir, "run"),
+                // mAP is ~0.96 already after 100 iterations (0.97-1.0 at 200 and 300): 100 keeps the test short
+                Iterations = 100,
+                Schedule = pipeline.Train!.Schedule with { Steps = [80] },
+                ValidateEvery = 100,
+                CheckpointEvery = 100,
             },
             Device = "cpu",
         };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = new DetectionTrainer(pipeline, Path.Combine(dir, "run"), Device.Cpu).Run(resume: false);
         var metrics = Assert.IsType<DetectionMetrics>(result.Validation);
+        output.WriteLine($"{pipeline.Train!.Iterations} iterations in {clock.Elapsed.TotalSeconds:F0} s");
+        output.WriteLine(File.ReadAllText(Path.Combine(dir, "run", "val.csv")));
+        output.WriteLine(metrics.Result.ToTable());
         Assert.True(File.Exists(Path.Combine(dir, "run", "val-detections", "submission.zip")));
         Assert.True(metrics.MeanAp >= 0.5, $"mAP {metrics.MeanAp:F3} after {pipeline.Train!.Iterations} iterations:\n{metrics.Result.ToTable()}");
     }

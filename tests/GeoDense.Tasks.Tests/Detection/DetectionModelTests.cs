@@ -88,4 +88,18 @@ public class DetectionModelTests
         using var levels = extractor.MapLevels(enlarged, 4);
         Assert.Equal(new long[] { 1, 0, 3 }, levels.ToArray<long>());
     }
+
+    [Fact]
+    public void A_roi_of_no_level_gets_zero_features_and_keeps_its_row()
+    {
+        var extractor = new RotatedRoiExtractor(new RoiExtractorSettings(), [4, 8, 16, 32]);
+        using var scope = TorchRuntime.NewScope();
+        var features = new[] { Tensor.Ones(1, 2, 16, 16), Tensor.Ones(1, 2, 8, 8), Tensor.Ones(1, 2, 4, 4), Tensor.Ones(1, 2, 2, 2) };
+        // the second roi's width is NaN (what a diverged box regression gives): no level takes it, as in the reference
+        var rois = Tensor.FromArray(new float[] { 0, 30, 30, 20, 10, 0.2f, 0, 30, 30, float.NaN, 10, 0 }, 2, 6);
+        var output = extractor.Extract(features, rois);
+        Assert.Equal(new long[] { 2, 2, 7, 7 }, output.Shape);
+        Assert.True(output[0].Abs().Sum().Item<float>() > 0);
+        Assert.Equal(0f, output[1].Abs().Sum().Item<float>());
+    }
 }
