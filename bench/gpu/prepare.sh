@@ -17,10 +17,11 @@ rm -rf "$BUNDLE"; mkdir -p "$BUNDLE/reference"
 
 # Self-contained CLI without the shim (run.sh builds it against the GPU machine's CUDA libtorch). Framework
 # assemblies are trimmed (TrimMode=partial keeps ours and the reflection-heavy libraries whole); the trim analyser's
-# warnings are not errors for this throw-away publish. Invariant globalization: the GPU machine may lack libicu.
+# warnings are not errors for this throw-away publish; reflection-based JSON stays on (configs and metadata use it).
+# Invariant globalization: the GPU machine may lack libicu.
 dotnet publish "$ROOT/src/Cli" -c Release -r linux-x64 --self-contained -nologo -v q -o "$STAGE/app" \
   -p:PublishTrimmed=true -p:TrimMode=partial -p:SuppressTrimAnalysisWarnings=true -p:TreatWarningsAsErrors=false \
-  -p:InvariantGlobalization=true -p:DebugType=none >&2
+  -p:JsonSerializerIsReflectionEnabledByDefault=true -p:InvariantGlobalization=true -p:DebugType=none >&2
 rm -f "$STAGE/app/libgeodense_native.so"
 tar -C "$STAGE/app" -cf - . | xz -T2 -6 > "$BUNDLE/geodense-linux-x64.tar.xz"
 

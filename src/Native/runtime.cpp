@@ -4,7 +4,6 @@
 #include <torch/cuda.h>
 #include <c10/core/GradMode.h>
 #include <c10/core/InferenceMode.h>
-#include <dlfcn.h>
 
 // Does nothing: the benchmark's baseline for the cost of one P/Invoke.
 GD_EXPORT void gd_noop() {}
@@ -30,22 +29,6 @@ GD_EXPORT int32_t gd_manual_seed(uint64_t seed) {
 }
 
 GD_EXPORT int32_t gd_set_num_threads(int32_t n) { GD_STATUS(at::set_num_threads(n)); }
-// OpenBLAS (Debian's pthread build, behind libblas.so.3) keeps its own worker threads beside libtorch's
-// OpenMP pool, and libtorch does not tell it about set_num_threads. Returns 1 if OpenBLAS was found and set.
-GD_EXPORT int32_t gd_set_blas_threads(int32_t n) {
-  using SetThreads = void (*)(int);
-  for (const char* name : {"libopenblas.so.0", "libblas.so.3"}) {
-    void* library = dlopen(name, RTLD_LAZY | RTLD_NOLOAD);
-    if (!library) continue;
-    auto set = reinterpret_cast<SetThreads>(dlsym(library, "openblas_set_num_threads"));
-    dlclose(library);
-    if (set) {
-      set(n);
-      return 1;
-    }
-  }
-  return 0;
-}
 GD_EXPORT int32_t gd_get_num_threads() { return gd::guard<int32_t>(-1, [] { return at::get_num_threads(); }); }
 
 GD_EXPORT int32_t gd_cuda_is_available() {

@@ -30,12 +30,6 @@ public static class TorchRuntime
     public static void SetNumThreads(int threads) => TorchException.Check(NativeMethods.gd_set_num_threads(threads));
     public static int GetNumThreads() => Tensor.Checked(NativeMethods.gd_get_num_threads());
 
-    /// <summary>
-    /// Worker threads of OpenBLAS when libtorch uses it (Debian's pthread build keeps its own pool beside libtorch's
-    /// OpenMP threads and is not told about <see cref="SetNumThreads"/>). False when the BLAS is not OpenBLAS.
-    /// </summary>
-    public static bool SetBlasThreads(int threads) => NativeMethods.gd_set_blas_threads(threads) != 0;
-
     /// <summary>torch.autocast(device type, dtype) on this thread until disposed: matrix products and convolutions in
     /// <paramref name="dtype"/>, precision-sensitive ops in fp32.</summary>
     public static AutocastScope Autocast(Device device, ScalarType dtype) => new(device, dtype);

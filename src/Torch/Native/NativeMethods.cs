@@ -27,7 +27,6 @@ internal static unsafe partial class NativeMethods
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_inference_mode_enter(int enabled);
     [DllImport(Lib, ExactSpelling = true)] internal static extern void gd_inference_mode_exit(IntPtr guard);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_is_inference_mode_enabled();
-    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_set_blas_threads(int n);
 
     // reduced precision (precision.cpp) and the per-op profile (profiler.cpp)
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_autocast_enter(int deviceType, int dtype);
