@@ -13,7 +13,7 @@ public static class ChangeReport
 {
     static readonly IReadOnlyList<Rgb> Colours = [new(40, 40, 40), PngPreview.ChangeTint];
 
-    public static string Write(ChangePipeline pipeline, string outputDir, IReadOnlyList<(ChangePair Pair, ChangeMapOutputs Outputs)> runs, string subtitle)
+    public static string Write(ChangePipeline pipeline, string outputDir, IReadOnlyList<(ChangeMapPair Pair, ChangeMapOutputs Outputs)> runs, string subtitle)
     {
         var report = new ResultsReport("GeoDense change detection", "change") { Subtitle = subtitle };
         report.Legends.Add(PageLayers.Legend("Change", pipeline.Model.Classes.Take(2).ToList(), Colours));
