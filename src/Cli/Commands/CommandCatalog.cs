@@ -14,5 +14,7 @@ public static class CommandCatalog
         yield return SegmentCommand.Create();
         yield return TrainCommand.Create();
         yield return EvalCommand.Create();
+        yield return DotaCommand.Create();
+        yield return DetectCommand.Create(GeoDense.Tasks.Detection.DetectionModels.LoadDetector);
     }
 }

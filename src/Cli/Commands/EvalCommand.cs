@@ -17,17 +17,29 @@ public static class EvalCommand
         var data = new Option<string>("--data") { Description = "Dataset root, in the pipeline's data format.", Required = true };
         var output = new Option<string?>("--output") { Description = "Metrics JSON (default: next to the weights, <weights>.eval.json)." };
         var threads = PipelineOptions.Threads();
-        var command = new Command("eval", "Evaluate weights on a dataset.") { task, pipeline, weights, data, output, threads };
+        // detection scores a submission against labels instead: the options of one task are optional for the other
+        pipeline.Required = weights.Required = data.Required = false;
+        var submission = new Option<string?>("--submission") { Description = "detection: Task1 results, a folder or zip of Task1_<class>.txt." };
+        var labels = new Option<string?>("--labels") { Description = "detection: folder of DOTA label files (the images scored)." };
+        var classes = new Option<string?>("--classes") { Description = "detection: classes to score, comma-separated (default: DOTA v1.0's 15)." };
+        var command = new Command("eval", "Evaluate weights on a dataset, or score a DOTA Task1 submission.")
+            { task, pipeline, weights, data, output, threads, submission, labels, classes };
         command.SetAction(parse => CliErrors.Run(() => parse.GetValue(task) switch
         {
-            "segmentation" => EvalSegmentation(parse.GetValue(pipeline)!, parse.GetValue(weights)!, parse.GetValue(data)!,
-                parse.GetValue(output), parse.GetValue(threads)),
-            "detection" => DetectionCommands.Eval(parse.GetValue(pipeline)!, parse.GetValue(weights)!, parse.GetValue(data)!,
+            "segmentation" => EvalSegmentation(Required(parse.GetValue(pipeline), "--pipeline"), Required(parse.GetValue(weights), "--weights"),
+                Required(parse.GetValue(data), "--data"), parse.GetValue(output), parse.GetValue(threads)),
+            // a submission is scored as it is; a pipeline + weights + data are detected first, then scored
+            "detection" when parse.GetValue(submission) is not null || parse.GetValue(labels) is not null =>
+                DetectionEval.Run(parse.GetValue(submission), parse.GetValue(labels), parse.GetValue(classes), parse.GetValue(output)),
+            "detection" => DetectionCommands.Eval(parse.GetValue(pipeline), parse.GetValue(weights), parse.GetValue(data),
                 parse.GetValue(output), parse.GetValue(threads)),
             var other => throw new UserInputException($"eval: task '{other}' is not available; use segmentation or detection"),
         }));
         return command;
     }
+
+    static T Required<T>(T? value, string option) where T : class =>
+        value ?? throw new UserInputException($"eval segmentation: {option} is required");
 
     static int EvalSegmentation(FileInfo pipelineFile, FileInfo weights, string data, string? output, int? threads)
     {
