@@ -18,5 +18,6 @@ public static class CommandCatalog
         yield return WorkerCommand.Create();
         yield return ViewCommand.Create();
         yield return DotaCommand.Create();
+        yield return DetectCommand.Create(GeoDense.Tasks.Detection.DetectionModels.LoadDetector);
     }
 }

@@ -20,8 +20,10 @@ public static class DetectionCommands
         return 0;
     }
 
-    public static int Eval(FileInfo pipelineFile, FileInfo weights, string data, string? output, int? threads)
+    public static int Eval(FileInfo? pipelineFile, FileInfo? weights, string? data, string? output, int? threads)
     {
+        if (pipelineFile is null || weights is null || data is null)
+            throw new UserInputException("eval detection: give --pipeline, --weights and --data (detect, then score), or --submission and --labels");
         var config = PipelineOptions.Load<DetectionPipeline>(pipelineFile);
         var path = OutputFolder.PrepareFile(output ?? weights.FullName + ".eval.json",
             ("--weights", weights.FullName), ("--pipeline", pipelineFile.FullName));

@@ -38,6 +38,13 @@ public sealed class DetectionModels : IModelFactory<DetectionModel, DetectionPip
     public static InferenceSession<DetectionModel> Load(DetectionPipeline pipeline, string pipelineSource, string weights, Device device) =>
         InferenceSession<DetectionModel>.Load(pipeline, pipelineSource, weights, device, Factory);
 
+    /// <summary>The detect pipeline's model seam (<see cref="DetectorLoader"/>) for Oriented R-CNN.</summary>
+    public static LoadedDetector LoadDetector(DetectionPipeline pipeline, string pipelinePath, string weights, Device device)
+    {
+        var session = Load(pipeline, pipelinePath, weights, device);
+        return new LoadedDetector(DetectionEvaluator.WindowDetector(session.Model), session.Device, session.Warnings, session);
+    }
+
     /// <summary>The head settings of a pipeline: the reference numbers, with what the pipeline tunes.</summary>
     public static OrientedRcnnConfig HeadConfig(DetectionModelSection m)
     {

@@ -3,7 +3,11 @@ using GeoDense.Torch;
 
 namespace GeoDense.Tasks.Tests.Detection;
 
-/// <summary>MaxIoUAssigner and RandomSampler on hand-made IoU matrices whose right answers are written out.</summary>
+/// <summary>
+/// MaxIoUAssigner and RandomSampler on hand-made IoU matrices whose right answers are written out. Serial: the sampler
+/// draws from libtorch's process-wide generator, which parallel test classes would draw from between seed and draw.
+/// </summary>
+[Collection(SerialCollection.Name)]
 public class AssignerSamplerTests
 {
     static Tensor Iou(float[,] v)
