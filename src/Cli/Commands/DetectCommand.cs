@@ -62,6 +62,8 @@ public static class DetectCommand
                 Task1Submission.WriteZip(zip, config.Model.Classes, task1);
                 Console.WriteLine($"DOTA submission: {zip}");
             }
+            var page = DetectionReport.Write(config, folder, results, $"{pipelineFile.Name} · {parse.GetValue(weights)!.Name} · {DateTime.Now:yyyy-MM-dd HH:mm}");
+            Console.WriteLine($"results page: {page}");
             return 0;
         }));
         return command;
