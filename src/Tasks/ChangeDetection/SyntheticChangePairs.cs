@@ -22,7 +22,9 @@ public static class SyntheticChangePairs
         var rng = new CounterRandom(seed, TrainingStream.DataOrder, index);
         int plane = width * height;
         var ground = Ground(width, height, rng);
-        int minSide = Math.Max(6, Math.Min(width, height) / 6), maxSide = Math.Max(minSide + 1, Math.Min(width, height) / 3);
+        // buildings of 16..31 pixels on a 64 pixel scene (24..47 on large ones): well above the model's stride-8 decoder grid
+        int side = Math.Min(width, height);
+        int minSide = Math.Clamp(side / 4, 4, 24), maxSide = Math.Clamp(side / 2, minSide + 1, 48);
         Building NewBuilding()
         {
             int w = rng.Next(minSide, maxSide), h = rng.Next(minSide, maxSide);
@@ -34,7 +36,7 @@ public static class SyntheticChangePairs
             };
             return new Building(rng.Next(0, width - w), rng.Next(0, height - h), w, h, (byte)r, (byte)g, (byte)b);
         }
-        var kept = Enumerable.Range(0, rng.Next(1, 4)).Select(_ => NewBuilding()).ToList();
+        var kept = Enumerable.Range(0, rng.Next(0, 3)).Select(_ => NewBuilding()).ToList();
         var demolished = Enumerable.Range(0, rng.Next(0, 3)).Select(_ => NewBuilding()).ToList();
         var built = Enumerable.Range(0, rng.Next(1, 3)).Select(_ => NewBuilding()).ToList();
 

@@ -1,6 +1,7 @@
 using GeoDense.Tasks.ChangeDetection;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Torch;
+using Xunit.Abstractions;
 
 namespace GeoDense.Tasks.Tests.ChangeDetection;
 
@@ -10,7 +11,7 @@ namespace GeoDense.Tasks.Tests.ChangeDetection;
 /// change) reaches change-class F1 >= 0.8 on held-out pairs, scored again from the trainer's weights file.
 /// </summary>
 [Collection(SerialCollection.Name)]
-public class ChangeLearningTests
+public class ChangeLearningTests(ITestOutputHelper output)
 {
     internal static string Yaml(string train, string val, string workDir, int iterations) => $$"""
         task: change
@@ -43,6 +44,7 @@ public class ChangeLearningTests
             var result = new ChangeTrainer(pipeline, pipeline.Train!.WorkDir, Device.Cpu).Run(resume: false);
 
             var metrics = ChangeEvaluator.EvaluateWeights(pipeline, "learning.yaml", result.Weights, val, Device.Cpu);
+            output.WriteLine(metrics.ToTable());
             Assert.True(metrics.F1 >= 0.8, metrics.ToTable());
             Assert.Equal(metrics.F1, result.Validation!.F1, 6);
             Assert.True(File.Exists(Path.Combine(root, "run", "curves.png")));
