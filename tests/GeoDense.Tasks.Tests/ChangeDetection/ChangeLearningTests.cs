@@ -40,7 +40,7 @@ public class ChangeLearningTests(ITestOutputHelper output)
             string train = Path.Combine(root, "train"), val = Path.Combine(root, "val");
             SyntheticChangePairs.WriteCdd(train, count: 96, size: 64, seed: 1);
             SyntheticChangePairs.WriteCdd(val, count: 32, size: 64, seed: 2);
-            var pipeline = PipelineFile.Parse<ChangePipeline>(Yaml(train, val, Path.Combine(root, "run"), iterations: 300));
+            var pipeline = PipelineFile.Parse<ChangePipeline>(Yaml(train, val, Path.Combine(root, "run"), iterations: 450));
             var result = new ChangeTrainer(pipeline, pipeline.Train!.WorkDir, Device.Cpu).Run(resume: false);
 
             var metrics = ChangeEvaluator.EvaluateWeights(pipeline, "learning.yaml", result.Weights, val, Device.Cpu);
