@@ -42,6 +42,19 @@ public sealed class AtomicFile : IDisposable
     private static string TemporaryName(string finalPath) =>
         $".{Path.GetFileNameWithoutExtension(finalPath)}.partial-{Guid.NewGuid().ToString("N")[..8]}{Path.GetExtension(finalPath)}";
 
+    /// <summary>
+    /// Deletes the temporaries that writers killed outright (SIGKILL, power loss: no chance to clean up) left in
+    /// <paramref name="folder"/>. Only for a folder no other writer is using at the time, as a resumed batch run's.
+    /// </summary>
+    /// <returns>how many were deleted</returns>
+    public static int DeleteAbandoned(string folder)
+    {
+        int deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(folder, ".*.partial-*")) { File.Delete(file); deleted++; }
+        foreach (var dir in Directory.EnumerateDirectories(folder, ".*.partial-*")) { Directory.Delete(dir, recursive: true); deleted++; }
+        return deleted;
+    }
+
     /// <summary>Renames the temporary onto <see cref="FinalPath"/>, replacing an existing file.</summary>
     public void Commit()
     {

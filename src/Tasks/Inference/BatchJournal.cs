@@ -72,6 +72,8 @@ public sealed class BatchJournal : IDisposable
                 foreach (var entry in lines.Skip(1).Select(TryParse<Entry>).OfType<Entry>()) finished[entry.Unit] = entry;
             }
         }
+        // a unit a killed run was writing is redone; the temporaries it left are of no use
+        GeoDense.IO.AtomicFile.DeleteAbandoned(outputDir);
         var writer = new StreamWriter(new FileStream(path, reuse ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read));
         var journal = new BatchJournal(outputDir, finished, writer);
         if (!reuse) journal.Append(new Header(job));

@@ -22,7 +22,7 @@ public class StrictPipelineYamlTests
         var lines = Error(yaml).Message.Split('\n');
         Assert.Equal(2, lines.Length);
         Assert.StartsWith($"p.yaml:{PipelineYaml.Place(yaml, "powr", "powr")}: unknown key 'powr' in train.schedule; expected one of type, warmup_iters,", lines[0]);
-        Assert.Equal($"p.yaml:{PipelineYaml.Place(yaml, "devise", "devise")}: unknown key 'devise' in the pipeline; expected one of task, model, train, input, tiling, output, device", lines[1]);
+        Assert.Equal($"p.yaml:{PipelineYaml.Place(yaml, "devise", "devise")}: unknown key 'devise' in the pipeline; expected one of task, model, train, input, tiling, output, device, precision", lines[1]);
     }
 
     [Fact]
