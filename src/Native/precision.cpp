@@ -3,6 +3,7 @@
 #include <ATen/autocast_mode.h>
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <ATen/core/ivalue.h>
+#include <algorithm>
 
 // 2.4 replaced the per-device autocast setters (is_cpu_enabled, set_autocast_gpu_dtype, ...) with ones
 // taking the device type; the old ones are deprecated there and gone later.

@@ -63,11 +63,12 @@ public sealed class SegmentationEvaluator(SegmentationModel model, TileInference
         var split = pipeline.Train?.Val ?? pipeline.Train?.Data ?? new Pipelines.DataSection { Format = "potsdam", Root = dataRoot };
         var rasters = SegmentationData.Find(split with { Root = dataRoot });
         using var session = SegmentationModels.Load(pipeline, pipelineSource, weights, device);
-        return For(pipeline, session.Model, device).Evaluate(rasters, progress, cancellationToken).Metrics(pipeline.Model.Classes);
+        return For(pipeline, session.Model, device, session.Precision).Evaluate(rasters, progress, cancellationToken).Metrics(pipeline.Model.Classes);
     }
 
-    /// <summary>The evaluator a segmentation pipeline describes (its tiling, bands and ignore index).</summary>
-    public static SegmentationEvaluator For(Pipelines.SegmentationPipeline pipeline, SegmentationModel model, Device device) =>
-        new(model, new TileInference(model, [.. pipeline.Input.Mean], [.. pipeline.Input.Std], device, Inference.ComputeDevice.PrecisionOf(pipeline)), pipeline.Tiling.Size,
+    /// <summary>The evaluator a segmentation pipeline describes (its tiling, bands and ignore index). <paramref name="precision"/>:
+    /// a session's (<see cref="InferenceSession{TModel}.Precision"/>); validation during training stays fp32.</summary>
+    public static SegmentationEvaluator For(Pipelines.SegmentationPipeline pipeline, SegmentationModel model, Device device, Precision precision = Precision.Fp32) =>
+        new(model, new TileInference(model, [.. pipeline.Input.Mean], [.. pipeline.Input.Std], device, precision), pipeline.Tiling.Size,
             pipeline.Tiling.Stride, pipeline.Tiling.BatchSize, [.. pipeline.Input.Bands], (byte)pipeline.Model.IgnoreIndex);
 }

@@ -17,10 +17,12 @@ public sealed record PredictOutputs(string Classes, string? Probabilities, IRead
 /// class COG (and optional probability GeoTIFF) on the calling thread, so read, inference and write overlap and
 /// memory stays one tile-band high. Nodata stays nodata; georeference is the input's.
 /// </summary>
-public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline, SegmentationModel model, Device device, InputProfile? trainedOn = null)
+public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline, SegmentationModel model, Device device, InputProfile? trainedOn = null,
+    Precision precision = Precision.Fp32)
 {
+    /// <summary>Runs the session's model in the precision the session readied it for.</summary>
     public SegmentationPredictor(SegmentationPipeline pipeline, InferenceSession<SegmentationModel> session)
-        : this(pipeline, session.Model, session.Device, session.TrainedOn) { }
+        : this(pipeline, session.Model, session.Device, session.TrainedOn, session.Precision) { }
 
     /// <param name="name">output file stem (default: the input's file name); see <see cref="InputList"/> for unique stems</param>
     public PredictOutputs Predict(string input, string outputDir, Action<InferenceProgress>? progress = null,
@@ -149,7 +151,7 @@ public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline,
 
     void Run(IWindowSource<TileBatch> source, StreamingStitcher stitcher, Action<InferenceProgress>? progress, CancellationToken cancellationToken)
     {
-        var inference = new TileInference(model, pipeline.Input.Mean.ToArray(), pipeline.Input.Std.ToArray(), device, ComputeDevice.PrecisionOf(pipeline));
+        var inference = new TileInference(model, pipeline.Input.Mean.ToArray(), pipeline.Input.Std.ToArray(), device, precision);
         int per = model.NumClasses;
         TiledRunner.Run(source,
             batch =>
