@@ -29,7 +29,7 @@ GD_EXPORT int32_t gd_tensor_backward(TH t, TH gradient, int32_t retain_graph, in
 // Scales all gradients so their joint norm is at most max_norm; writes the norm before clipping.
 GD_EXPORT int32_t gd_clip_grad_norm(const TH* params, int32_t n, double max_norm, double norm_type, double* total_norm) {
   GD_STATUS({
-    at::NoGradGuard g;
+    c10::NoGradGuard g;
     std::vector<at::Tensor> norms;
     for (int32_t i = 0; i < n; ++i) {
       const auto& grad = params[i]->grad();

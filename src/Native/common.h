@@ -8,6 +8,7 @@
 #pragma once
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>  // c10::NoGradGuard: the one spelling libtorch 1.13 and 2.x share
 #include <torch/version.h>
 #include <cstdint>
 #include <cstring>

@@ -10,7 +10,7 @@ GD_EXPORT int32_t gd_adamw_step(TH param, TH exp_avg, TH exp_avg_sq, double lr, 
   return gd::guard<int32_t>(-1, [&]() -> int32_t {
     const at::Tensor& grad = param->grad();
     if (!grad.defined()) return 0;
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     const at::Tensor g = maximize ? grad.neg() : grad;
     if (weight_decay != 0) param->mul_(1 - lr * weight_decay);
     exp_avg->lerp_(g, 1 - beta1);
@@ -30,7 +30,7 @@ GD_EXPORT int32_t gd_sgd_step(TH param, TH buf, double lr, double momentum, doub
   return gd::guard<int32_t>(-1, [&]() -> int32_t {
     const at::Tensor& grad = param->grad();
     if (!grad.defined()) return 0;
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     at::Tensor d = maximize ? grad.neg() : grad;
     if (weight_decay != 0) d = d.add(*param, weight_decay);
     if (momentum != 0 && buf) {

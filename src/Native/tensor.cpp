@@ -121,7 +121,7 @@ GD_EXPORT TH gd_tensor_alias(TH t) { GD_TENSOR(*t); }
 GD_EXPORT int32_t gd_tensor_assign(TH dst, TH src) { GD_STATUS(*dst = *src); }
 
 // --- in-place fills (init functions are composed from these) --------------------------------------
-GD_EXPORT int32_t gd_tensor_copy_(TH dst, TH src) { GD_STATUS(at::NoGradGuard g; dst->copy_(*src)); }
+GD_EXPORT int32_t gd_tensor_copy_(TH dst, TH src) { GD_STATUS(c10::NoGradGuard g; dst->copy_(*src)); }
 GD_EXPORT int32_t gd_tensor_fill_(TH t, gd_scalar v) { GD_STATUS(t->fill_(gd::scalar(v))); }
 GD_EXPORT int32_t gd_tensor_zero_(TH t) { GD_STATUS(t->zero_()); }
 GD_EXPORT int32_t gd_tensor_uniform_(TH t, double from, double to) { GD_STATUS(t->uniform_(from, to)); }
@@ -131,7 +131,7 @@ GD_EXPORT int32_t gd_tensor_bernoulli_(TH t, double p) { GD_STATUS(t->bernoulli_
 // Truncated normal by inverse CDF, the way torch.nn.init.trunc_normal_ does it (under no_grad).
 GD_EXPORT int32_t gd_tensor_trunc_normal_(TH t, double mean, double std, double a, double b) {
   GD_STATUS({
-    at::NoGradGuard g;
+    c10::NoGradGuard g;
     auto cdf = [](double x) { return (1.0 + std::erf(x / std::sqrt(2.0))) / 2.0; };
     double l = cdf((a - mean) / std), u = cdf((b - mean) / std);
     t->uniform_(2 * l - 1, 2 * u - 1);
