@@ -33,7 +33,7 @@ public sealed class ChangeModels : IModelFactory<BitChangeDetector, ChangePipeli
     public string? ArchitectureOf(IReadOnlyDictionary<string, TensorData> state)
     {
         if (!state.TryGetValue("conv_a.weight", out var convA) || convA.Shape.Length != 4) return null;
-        var backbone = LeMeViTConfig.DescribeShapes(state, "backbone.") ?? "an unknown backbone";
+        var backbone = BackboneCatalog.DescribeShapes(state, "backbone.") ?? "an unknown backbone";
         int Depth(string prefix)
         {
             int d = 0;
@@ -51,17 +51,16 @@ public sealed class ChangeModels : IModelFactory<BitChangeDetector, ChangePipeli
     {
         var m = pipeline.Model;
         if (m.Head != "bit") throw new ChangeInputException($"model.head '{m.Head}' is not a change-detection head; use bit");
-        var config = LeMeViTConfig.TryFromArch(m.Backbone)
-            ?? throw new ChangeInputException($"model.backbone '{m.Backbone}' is unknown; use one of {string.Join(", ", LeMeViTConfig.ArchNames)}");
-        if (pipeline.Input.Bands.Count != config.InChannels) config = config with { InChannels = pipeline.Input.Bands.Count };
+        // any dense backbone of the catalog (LeMeViT as the reference, or LIT): BIT reads its stride-16 feature
+        var backbone = BackboneCatalog.TryCreateDense(m.Backbone, pipeline.Input.Bands.Count)
+            ?? throw new ChangeInputException($"model.backbone '{m.Backbone}' is unknown; use one of {string.Join(", ", BackboneCatalog.ArchNames)}");
         var bit = new BitConfig
         {
             Channels = m.Channels, TokenLen = m.TokenLen, EncDepth = m.EncDepth, DecDepth = m.DecDepth,
             Heads = m.Heads, DimHead = m.DimHead, MlpDim = m.MlpDim, NumClasses = m.Classes.Count,
         };
-        var backbone = new LeMeViTBackbone(config);
         try { return new BitChangeDetector(backbone, bit); }
-        catch { backbone.Dispose(); throw; }
+        catch { ((IDisposable)backbone).Dispose(); throw; }
     }
 
     /// <summary>(x - mean) / std per band, the pipeline's input normalisation (mean 0 / std 1 by default: the reference feeds raw pixels).</summary>

@@ -42,6 +42,19 @@ public class BitStructureTests
     }
 
     [Fact]
+    public void A_LIT_backbone_serves_BIT_with_no_change_specific_code()
+    {
+        using var model = ChangeModels.Create(PipelineFile.Parse<ChangePipeline>(
+            "task: change\nmodel: { backbone: lit-nano, head: bit }\n", "lit.yaml"));
+        model.Eval();
+        using var scope = TorchRuntime.NewScope();
+        using var noGrad = TorchRuntime.NoGrad();
+        var before = Tensor.Rand(1, 3, 64, 64).Mul(255);
+        Assert.Equal([1L, 2, 64, 64], model.Forward(before, Tensor.Rand(1, 3, 64, 64).Mul(255)).Shape);
+        Assert.Contains(model.StateDict().Keys, k => k.StartsWith("backbone.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Attention_scales_by_the_model_width_not_the_head_width()
     {
         // with q = k = v = x and a single head of width 64 over a 32-wide model, the reference scale is 32^-0.5
