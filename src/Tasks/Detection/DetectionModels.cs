@@ -4,6 +4,7 @@ using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Torch;
 using GeoDense.Torch.Checkpoints;
+using GeoDense.Torch.NN;
 
 namespace GeoDense.Tasks.Detection;
 
@@ -30,7 +31,7 @@ public sealed class DetectionModels : IModelFactory<DetectionModel, DetectionPip
     {
         if (!state.TryGetValue("roi_head.bbox_head.shared_fcs.1.weight", out var fc) || fc.Shape.Length != 2) return null;
         if (!state.TryGetValue("neck.fpn_convs.0.conv.weight", out var fpn) || fpn.Shape.Length != 4) return null;
-        var backbone = LeMeViTConfig.DescribeShapes(state, "backbone.") ?? "an unknown backbone";
+        var backbone = BackboneCatalog.DescribeShapes(state, "backbone.") ?? "an unknown backbone";
         return $"{backbone} + oriented-rcnn(fpn {fpn.Shape[0]}, fc {fc.Shape[0]})";
     }
 
@@ -64,12 +65,16 @@ public sealed class DetectionModels : IModelFactory<DetectionModel, DetectionPip
     {
         var m = pipeline.Model;
         if (m.Head != "oriented-rcnn") throw new DetectionInputException($"model.head '{m.Head}' is not a detection head; use oriented-rcnn");
-        var config = LeMeViTConfig.TryFromArch(m.Backbone)
-            ?? throw new DetectionInputException($"model.backbone '{m.Backbone}' is unknown; use one of {string.Join(", ", LeMeViTConfig.ArchNames)}");
-        if (pipeline.Input.Bands.Count != config.InChannels) config = config with { InChannels = pipeline.Input.Bands.Count };
-        return new DetectionModel(new LeMeViTBackbone(config, extraNorms: true), HeadConfig(m));
+        int bands = pipeline.Input.Bands.Count;
+        // LeMeViT as the reference's detection wrapper builds it (with `extra_norms`); any other catalog backbone as it is
+        if (LeMeViTConfig.TryFromArch(m.Backbone) is { } lemevit)
+            return new DetectionModel(new LeMeViTBackbone(lemevit.InChannels == bands ? lemevit : lemevit with { InChannels = bands }, extraNorms: true), HeadConfig(m));
+        var backbone = BackboneCatalog.TryCreateDense(m.Backbone, bands)
+            ?? throw new DetectionInputException($"model.backbone '{m.Backbone}' is unknown; use one of {string.Join(", ", BackboneCatalog.ArchNames)}");
+        try { return new DetectionModel(backbone, HeadConfig(m)); }
+        catch { ((IDisposable)backbone).Dispose(); throw; }
     }
 
     /// <summary>Loads backbone weights (a classification checkpoint, or the `backbone.*` of a detector or segmentor).</summary>
-    public static void LoadBackbone(DetectionModel model, string path) => LeMeViTWeights.Load(model.Backbone, path);
+    public static void LoadBackbone(DetectionModel model, string path) => BackboneCatalog.LoadDense((IDenseBackbone)model.Backbone, path);
 }

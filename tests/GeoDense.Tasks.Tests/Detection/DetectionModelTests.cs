@@ -76,6 +76,19 @@ public class DetectionModelTests
     }
 
     [Fact]
+    public void A_LIT_backbone_serves_the_detector_with_no_detection_specific_code()
+    {
+        TorchRuntime.ManualSeed(3);
+        using var model = DetectionModels.Create(StateDictKeyTests.Pipeline("lit-nano", 3, fpn: 32, fc: 64));
+        model.Eval();
+        using var scope = TorchRuntime.NewScope();
+        var detections = model.Detect(Tensor.Randn(1, 3, 64, 96));
+        Assert.Single(detections);
+        Assert.Equal(new long[] { detections[0].Count, 5 }, detections[0].Boxes.Shape);
+        Assert.Contains(model.StateDict().Keys, k => k.StartsWith("backbone.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Roi_extractor_enlarges_before_choosing_the_level()
     {
         var extractor = new RotatedRoiExtractor(new RoiExtractorSettings(), [4, 8, 16, 32]);
