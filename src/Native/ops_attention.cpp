@@ -1,6 +1,7 @@
 // Scaled dot-product attention: an explicit-math path that works everywhere, and the fused op
 // where the libtorch has one (public in 2.x; private, without `scale`, in 1.13).
 #include "common.h"
+#include "attention_onednn.h"
 
 namespace {
 
@@ -32,6 +33,8 @@ GD_EXPORT TH gd_scaled_dot_product_attention(TH q, TH k, TH v, TH mask, double d
     double s = scale > 0 ? scale : head_scale;
     bool training = dropout > 0;
     if (!fused) return attention_math(*q, *k, *v, gd::opt(mask), dropout, causal != 0, s, training);
+    bool has_mask = mask != nullptr && mask->defined();
+    if (gd::onednn_attention_applies(*q, *k, *v, has_mask, dropout, causal != 0)) return gd::onednn_attention(*q, *k, *v, s);
 #if TORCH_VERSION_MAJOR >= 2 && (TORCH_VERSION_MAJOR > 2 || TORCH_VERSION_MINOR >= 1)
     return at::scaled_dot_product_attention(*q, *k, *v, gd::opt(mask), dropout, causal != 0, c10::optional<double>(s));
 #else

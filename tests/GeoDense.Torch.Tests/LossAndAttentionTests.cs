@@ -53,6 +53,30 @@ public class LossAndAttentionTests
     }
 
     [Fact]
+    public void InferenceAttentionOnHeadSplitViewsEqualsTheExplicitMath()
+    {
+        // The shape LeMeViT feeds it: q, k, v are strided views of one packed [B, n, 3, heads, d] projection.
+        // fp32 without gradients runs on oneDNN's batched matmul where the shim has it (CPU builds on Debian),
+        // and returns a view whose heads merge without a copy.
+        using var scope = TorchRuntime.NewScope();
+        using var noGrad = TorchRuntime.NoGrad();
+        var random = new SeededTensors(7);
+        var packed = random.Randn([2, 10, 3, 4, 8], ScalarType.Float32).Permute(2, 0, 3, 1, 4);   // [3, B, h, n, d]
+        var metaPacked = random.Randn([2, 5, 3, 4, 8], ScalarType.Float32).Permute(2, 0, 3, 1, 4);
+        var (q, k, v) = (packed.Select(0, 0), metaPacked.Select(0, 1), metaPacked.Select(0, 2));
+        foreach (var scale in new double?[] { null, 0.3 })
+        {
+            var fast = F.ScaledDotProductAttention(q, k, v, scale: scale);
+            var math = F.ScaledDotProductAttention(q, k, v, scale: scale, fused: false);
+            Assert.Equal(new long[] { 2, 4, 10, 8 }, fast.Shape);
+            Assert.True(fast.AllClose(math, 1e-5, 1e-6));
+        }
+        // and the image tokens' side: many queries, few keys
+        var back = F.ScaledDotProductAttention(metaPacked.Select(0, 0), packed.Select(0, 1), packed.Select(0, 2));
+        Assert.True(back.AllClose(F.ScaledDotProductAttention(metaPacked.Select(0, 0), packed.Select(0, 1), packed.Select(0, 2), fused: false), 1e-5, 1e-6));
+    }
+
+    [Fact]
     public void AttentionEqualsSoftmaxOfScaledScoresTimesValues()
     {
         using var scope = TorchRuntime.NewScope();
