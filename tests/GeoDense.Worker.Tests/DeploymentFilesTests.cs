@@ -162,4 +162,16 @@ public sealed partial class DeploymentFilesTests
         Assert.Equal(Text(deployment, "metadata", "name"), Text(scaler, "spec", "scaleTargetRef", "name"));
         Assert.Contains("geodense_queue_depth{queue=\"shards\"}", Text(scaler, "spec", "triggers", "[0]", "metadata", "query"));
     }
+
+    [Fact]
+    public void The_shipped_worker_yaml_binds_every_key_to_the_worker_options()
+    {
+        var options = new WorkerOptions();
+        new ConfigurationBuilder().AddWorkerYaml(Repo("pipelines/worker.yaml")).Build().GetSection(WorkerOptions.Section)
+            .Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        Assert.Equal(256, options.ShardWindows);
+        Assert.Equal(0.5, options.RemoteIo.FailureRatio);
+        Assert.Equal(TimeSpan.FromMinutes(30), options.RemoteIo.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(20), options.ShutdownTimeout);
+    }
 }

@@ -1,5 +1,7 @@
+using GeoDense.Geo;
 using GeoDense.IO;
 using GeoDense.Tasks.Detection;
+using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Worker.Api;
 using GeoDense.Worker.Jobs;
@@ -33,7 +35,7 @@ public sealed class DetectionWorkerTask(IOptions<WorkerOptions> options, Request
         {
             var windows = DotaDetector.Windows(pipeline, items[i].Path);
             int height;
-            using (var raster = Geo.Raster.Open(items[i].Path)) height = raster.Height;
+            using (var raster = Raster.Open(items[i].Path)) height = raster.Height;
             foreach (var (start, end) in WindowRuns(windows, pipeline.Tiling.BatchSize, config.ShardWindows))
                 shards.Add(new ShardSpec(shards.Count, i, 0, height, end - start, start, end));
         }
@@ -47,11 +49,11 @@ public sealed class DetectionWorkerTask(IOptions<WorkerOptions> options, Request
     /// batches (a batch larger than the limit is a run of its own); no windows is one empty run, so the input still
     /// gets its outputs.
     /// </summary>
-    public static IReadOnlyList<(int Start, int End)> WindowRuns(IReadOnlyList<Geo.GridWindow> windows, int batchSize, int perShard)
+    public static IReadOnlyList<(int Start, int End)> WindowRuns(IReadOnlyList<GridWindow> windows, int batchSize, int perShard)
     {
         var runs = new List<(int, int)>();
         int start = 0, end = 0;
-        foreach (var batch in Geo.Tiler.Group(windows, batchSize))
+        foreach (var batch in Tiler.Group(windows, batchSize))
         {
             if (end > start && end - start + batch.Count > perShard)
             {
@@ -67,7 +69,7 @@ public sealed class DetectionWorkerTask(IOptions<WorkerOptions> options, Request
     static string ShardPath(string jobId, JobSpec spec, ShardSpec shard) =>
         Path.Combine(ShardFolder.Of(jobId, spec), $"{spec.Inputs[shard.Input].Stem}.windows-{shard.WindowStart:D7}-{shard.WindowEnd:D7}.det");
 
-    public (bool Written, int Tiles) RunShard(string jobId, JobSpec spec, ShardSpec shard, Action<GeoDense.Tasks.Inference.InferenceProgress> progress,
+    public (bool Written, int Tiles) RunShard(string jobId, JobSpec spec, ShardSpec shard, Action<InferenceProgress> progress,
         CancellationToken cancellationToken)
     {
         var path = ShardPath(jobId, spec, shard);
