@@ -58,6 +58,8 @@ public static class WorkerHost
             server.ShutdownTimeout = options.ShutdownTimeout;
             server.StopTimeout = options.ShutdownTimeout;
             server.CancellationCheckInterval = TimeSpan.FromSeconds(1);
+            // a retry is a scheduled job: check for due ones as often as the queue is polled, not every 15 s
+            server.SchedulePollingInterval = options.QueuePollInterval;
         });
         builder.Services.AddSingleton<ApiKeyCheck>();
         builder.Services.AddSingleton<PathGuard>();
@@ -65,7 +67,11 @@ public static class WorkerHost
         builder.Services.AddSingleton<ModelCache>();
         builder.Services.AddSingleton<WorkerMetrics>();
         builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddSingleton(new RemoteIo(options.RemoteIo));
+        builder.Services.AddSingleton<RequestChecks>();
         builder.Services.AddSingleton<SegmentationWorkerTask>();
+        builder.Services.AddSingleton<DetectionWorkerTask>();
+        builder.Services.AddSingleton<ChangeWorkerTask>();
         builder.Services.AddSingleton<WorkerTasks>();
         builder.Services.AddSingleton<JobService>();
         builder.Services.AddTransient<ShardJobs>();
@@ -94,6 +100,7 @@ public static class WorkerHost
             throw new WorkerConfigException("worker.storage is postgresql but no connection string: set GEODENSE_POSTGRES or worker.postgres");
         if (options.Workers < 1) throw new WorkerConfigException($"worker.workers must be at least 1, got {options.Workers}");
         if (options.ShardRows < 1) throw new WorkerConfigException($"worker.shard_rows must be at least 1, got {options.ShardRows}");
+        if (options.ShardWindows < 1) throw new WorkerConfigException($"worker.shard_windows must be at least 1, got {options.ShardWindows}");
         if (!Directory.Exists(options.FullDataRoot)) throw new WorkerConfigException($"{options.FullDataRoot}: data root does not exist; create it or pass --data-root");
     }
 

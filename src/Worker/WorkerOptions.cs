@@ -18,6 +18,8 @@ public sealed class WorkerOptions
     public List<string> Roots { get; set; } = [];
     /// <summary>GDAL virtual paths jobs may use (e.g. "/vsis3/my-bucket/"); none unless listed.</summary>
     public List<string> AllowedVsiPrefixes { get; set; } = [];
+    /// <summary>Retries, timeout and circuit breaker for jobs that touch those paths (see <see cref="Jobs.RemoteIo"/>).</summary>
+    public Jobs.RemoteIoOptions RemoteIo { get; set; } = new();
     /// <summary>Folder of named pipelines (`"pipeline": "demo-segmentation"`); default: pipelines/ beside the app or the checkout.</summary>
     public string? PipelinesFolder { get; set; }
 
@@ -40,6 +42,8 @@ public sealed class WorkerOptions
     public int? Threads { get; set; }
     /// <summary>Rows per row-band shard; an input of at most this many rows is one shard.</summary>
     public int ShardRows { get; set; } = 2048;
+    /// <summary>Detection: most DOTA windows per shard (whole batches); an input with at most this many windows is one shard.</summary>
+    public int ShardWindows { get; set; } = 256;
     /// <summary>Jobs queued or running at once; more get 429.</summary>
     public int MaxActiveJobs { get; set; } = 200;
     /// <summary>Largest request body in bytes; larger gets 413.</summary>
@@ -59,6 +63,12 @@ public sealed class WorkerOptions
     /// </summary>
     public int? HoldShardForTests { get; set; }
     public string? HoldShardMarker { get; set; }
+    /// <summary>
+    /// Test hook: the shard with this index fails every attempt with an internal error (not a user error, so Hangfire
+    /// retries it), appending one line per attempt to <see cref="FailShardLog"/>. Never set in production.
+    /// </summary>
+    public int? FailShardForTests { get; set; }
+    public string? FailShardLog { get; set; }
 
     public string FullDataRoot => Path.GetFullPath(DataRoot);
     public IReadOnlyList<string> EffectiveRoots => Roots.Count > 0 ? Roots.Select(Path.GetFullPath).ToList() : [FullDataRoot];

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace GeoDense.Worker.Tests;
 
@@ -25,66 +23,6 @@ public sealed class PostgresCrashTests(WorkerFiles files)
         script.WaitForExit();
         Assert.True(script.ExitCode == 0, $"tools/postgres-for-tests.sh failed: {stderr.Result}");
         return stdout.Result.Trim().Split('\n')[^1];
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    sealed class WorkerProcess(Process process, string url, Task<string> stdout, Task<string> stderr) : IDisposable
-    {
-        public string Url { get; } = url;
-        public Process Process { get; } = process;
-        public string Log => Process.HasExited ? $"{stdout.Result}\n{stderr.Result}" : "(running)";
-
-        public void Dispose()
-        {
-            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
-            Process.WaitForExit();
-            Process.Dispose();
-        }
-    }
-
-    WorkerProcess StartWorker(string config, string connection)
-    {
-        var url = $"http://127.0.0.1:{FreePort()}";
-        var start = WorkerFiles.Geodense("worker", "--urls", url, "--data-root", files.Root, "--config", config, "--threads", "1");
-        start.Environment["GEODENSE_API_KEY"] = WorkerFiles.ApiKey;
-        start.Environment["GEODENSE_POSTGRES"] = connection;
-        var process = Process.Start(start)!;
-        return new WorkerProcess(process, url, process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-    }
-
-    static async Task WaitReady(WorkerProcess worker)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(worker.Url), Timeout = TimeSpan.FromSeconds(10) };
-        var until = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            Assert.False(worker.Process.HasExited, $"worker exited with {(worker.Process.HasExited ? worker.Process.ExitCode : 0)}: {worker.Log}");
-            try
-            {
-                if ((await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            if (DateTime.UtcNow > until) throw new TimeoutException($"worker at {worker.Url} not ready after 2 minutes");
-            await Task.Delay(250);
-        }
-    }
-
-    static async Task WaitForFile(string path, WorkerProcess worker, TimeSpan deadline)
-    {
-        var until = DateTime.UtcNow + deadline;
-        while (!File.Exists(path))
-        {
-            Assert.False(worker.Process.HasExited, $"worker exited before holding the shard: {worker.Log}");
-            if (DateTime.UtcNow > until) throw new TimeoutException($"{path} did not appear within {deadline}");
-            await Task.Delay(250);
-        }
     }
 
     string WriteConfig(string name, string schema, string? holdMarker)
@@ -125,15 +63,15 @@ public sealed class PostgresCrashTests(WorkerFiles files)
     {
         var marker = Path.Combine(files.Root, $"held-{schema}");
         var output = $"out-pg-{schema}";
-        using var first = StartWorker(WriteConfig($"{schema}-a.yaml", schema, marker), connection);
-        await WaitReady(first);
+        using var first = WorkerProcess.Start(files.Root, WriteConfig($"{schema}-a.yaml", schema, marker), connection);
+        await first.WaitReady();
         using var client = new WorkerClient(first.Url);
         var id = await client.Submit(WorkerClient.SegmentationJob(output, "scenes/scene.tif"));
 
         // the first worker is the only one running: it takes shard 1 sooner or later and holds it
-        await WaitForFile(marker, first, TimeSpan.FromMinutes(3));
-        using var second = StartWorker(WriteConfig($"{schema}-b.yaml", schema, holdMarker: null), connection);
-        await WaitReady(second);
+        await first.WaitForFile(marker, TimeSpan.FromMinutes(3));
+        using var second = WorkerProcess.Start(files.Root, WriteConfig($"{schema}-b.yaml", schema, holdMarker: null), connection);
+        await second.WaitReady();
         first.Process.Kill(entireProcessTree: true); // SIGKILL: no shutdown code runs
         await first.Process.WaitForExitAsync();
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
 
 namespace GeoDense.Worker.Tests;
 
@@ -12,30 +11,18 @@ namespace GeoDense.Worker.Tests;
 [Collection("worker")]
 public sealed class SqliteWorkerTests(WorkerFiles files) : IAsyncLifetime
 {
-    WebApplication? app;
+    InProcessWorker? worker;
     string baseUrl = "";
 
     public async Task InitializeAsync()
     {
-        app = WorkerHost.Build(new WorkerArguments("http://127.0.0.1:0", files.Root, Threads: 1, Overrides: new Dictionary<string, string?>
-        {
-            ["worker:ApiKey"] = WorkerFiles.ApiKey,
-            ["worker:ShardRows"] = WorkerFiles.ShardRows.ToString(),
-            ["worker:SqlitePath"] = Path.Combine(files.Root, $"worker-{Guid.NewGuid():N}.db"),
-            ["worker:QueuePollInterval"] = "00:00:00.250",
-            ["worker:MaxRequestBytes"] = "4096",
-        }));
-        await app.StartAsync();
-        baseUrl = app.Urls.First();
+        worker = await InProcessWorker.Start(files.Root, new Dictionary<string, string?> { ["worker:MaxRequestBytes"] = "4096" });
+        baseUrl = worker.Url;
     }
 
     public async Task DisposeAsync()
     {
-        if (app is not null)
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+        if (worker is not null) await worker.DisposeAsync();
     }
 
     [Fact]
@@ -123,7 +110,7 @@ public sealed class SqliteWorkerTests(WorkerFiles files) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Oversize_requests_get_413_and_unknown_or_unfinished_tasks_400()
+    public async Task Oversize_requests_get_413_and_unknown_tasks_or_mismatched_jobs_400()
     {
         using var client = new WorkerClient(baseUrl);
         var huge = WorkerClient.SegmentationJob("out", Enumerable.Range(0, 400).Select(i => $"scenes/tile-{i:D5}.tif").ToArray());
@@ -137,10 +124,15 @@ public sealed class SqliteWorkerTests(WorkerFiles files) : IAsyncLifetime
         request.Headers.TransferEncodingChunked = true;
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await client.Http.SendAsync(request)).StatusCode);
 
-        var (detectionStatus, detection) = await client.Post(new { task = "detection", pipeline = "demo-segmentation", weights = "weights.safetensors",
+        var (unknownStatus, unknown) = await client.Post(new { task = "classification", pipeline = "demo-segmentation", weights = "weights.safetensors",
             inputs = new[] { "scenes/scene.tif" }, output = "out" });
-        Assert.Equal(HttpStatusCode.BadRequest, detectionStatus);
-        Assert.Contains("not yet available", detection.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, unknownStatus);
+        Assert.Contains("unknown", unknown.GetProperty("error").GetString());
+        // a detection job needs a detection pipeline, a change job pairs
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.Post(new { task = "detection", pipeline = "demo-segmentation", weights = "weights.safetensors",
+            inputs = new[] { "scenes/scene.tif" }, output = "out" })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.Post(new { task = "change", pipeline = "demo-change", weights = "weights.safetensors",
+            inputs = new[] { "scenes/scene.tif" }, output = "out" })).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.Post(WorkerClient.SegmentationJob("out", "scenes/missing.tif"))).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await client.Http.GetAsync("/jobs/0123456789abcdef")).StatusCode);
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GeoDense.Tasks.Detection;
-using GeoDense.Tasks.Detection.Dota;
 using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 
@@ -53,17 +52,11 @@ public static class DetectCommand
                 Console.WriteLine($"{file.Path}: {result.Windows} windows in {result.Seconds:F1} s -> {result.Detections.Count} detections");
                 foreach (var extra in result.Polygons.Append(result.Preview)) Console.WriteLine($"  {extra}");
             }
-            var task1 = detector.ToTask1(results);
-            var task1Folder = Path.Combine(folder, "Task1");
-            Task1Submission.WriteFolder(task1Folder, config.Model.Classes, task1);
-            Console.WriteLine($"Task1 files: {task1Folder}");
-            if (zip is not null)
-            {
-                Task1Submission.WriteZip(zip, config.Model.Classes, task1);
-                Console.WriteLine($"DOTA submission: {zip}");
-            }
-            var page = DetectionReport.Write(config, folder, results, $"{pipelineFile.Name} · {parse.GetValue(weights)!.Name} · {DateTime.Now:yyyy-MM-dd HH:mm}");
-            Console.WriteLine($"results page: {page}");
+            var run = DetectionRun.Finish(config, folder, results, zip,
+                $"{pipelineFile.Name} · {parse.GetValue(weights)!.Name} · {DateTime.Now:yyyy-MM-dd HH:mm}");
+            Console.WriteLine($"Task1 files: {run.Task1Folder}");
+            if (run.Submission is { } written) Console.WriteLine($"DOTA submission: {written}");
+            Console.WriteLine($"results page: {run.Page}");
             return 0;
         }));
         return command;

@@ -70,7 +70,8 @@ public static class ChangeMapPairs
         return tokens;
     }
 
-    static List<ChangeMapPair> Name(IReadOnlyList<(string Before, string After)> pairs)
+    /// <summary>Names checked pairs of full paths as the list does (stems from the file names, numbered where they clash).</summary>
+    public static IReadOnlyList<ChangeMapPair> Name(IReadOnlyList<(string Before, string After)> pairs)
     {
         var stems = pairs.Select(p => (Path.GetFileNameWithoutExtension(p.Before), Path.GetFileNameWithoutExtension(p.After)) switch
         {

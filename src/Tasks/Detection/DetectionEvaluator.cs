@@ -51,7 +51,7 @@ public static class DetectionEvaluator
             outputs.Add(detector.Detect(image.ImagePath, outputDir, image.Name, progress, cancellationToken));
         }
         var zip = Path.Combine(outputDir, "submission.zip");
-        Task1Submission.WriteZip(zip, pipeline.Model.Classes, detector.ToTask1(outputs));
+        Task1Submission.WriteZip(zip, pipeline.Model.Classes, DotaDetector.ToTask1(pipeline.Model.Classes, outputs));
         var labels = images.ToDictionary(i => i.Name, i => DotaLabelFile.Read(i.LabelPath));
         return new DetectionMetrics(DotaEvaluation.Evaluate(labels, Task1Submission.Read(zip), pipeline.Model.Classes));
     }

@@ -27,42 +27,63 @@ public sealed class DotaDetector(DetectionPipeline pipeline, WindowDetector dete
     IReadOnlyList<string> Classes => pipeline.Model.Classes;
     int[] Bands => pipeline.Input.Bands.ToArray();
 
-    public GridOptions Grid => new(pipeline.Tiling.Size, pipeline.Tiling.Stride, pipeline.Tiling.Scales, SkipNodata: true);
-
     /// <param name="name">output stem and Task1 image name (default: the input's file name without extension)</param>
     public DetectOutputs Detect(string input, string outputDir, string? name = null, Action<InferenceProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        name ??= Path.GetFileNameWithoutExtension(input);
         var clock = Stopwatch.StartNew();
-        var merged = new ImageDetections();
-        IReadOnlyList<GridWindow> windows;
-        bool georeferenced;
-        using (var raster = Raster.Open(input))
-        {
-            CheckInput(raster);
-            // polygons need map coordinates: a geotransform and a CRS (GCP-only rasters get the preview and Task1 lines)
-            georeferenced = raster.GeoTransform is not null && raster.SpatialReference is not null;
-            windows = DotaSplitPolicy.BboxToolkit.KeepWindows(
-                WindowGrid.Create(raster, Grid, Bands), raster.Width, raster.Height);
-        }
-        if (windows.Count > 0)
-        {
-            var source = new DotaWindowSource(input, windows, Bands, pipeline.Input.Mean, pipeline.Tiling.BatchSize);
-            TiledRunner.Run(source, Infer, (batch, results) => MapBack(batch, results, merged), progress, cancellationToken);
-        }
-        var detections = merged.Merge(pipeline.Model.MergeNmsIou);
+        var windows = Windows(pipeline, input);
+        var detections = DetectWindows(input, windows, progress, cancellationToken).Merge(pipeline.Model.MergeNmsIou);
+        return WriteOutputs(pipeline, input, outputDir, name ?? Path.GetFileNameWithoutExtension(input), detections, windows.Count, clock.Elapsed.TotalSeconds);
+    }
 
+    /// <summary>The DOTA windows of <paramref name="input"/> as the pipeline cuts it (checks its bands first).</summary>
+    public static IReadOnlyList<GridWindow> Windows(DetectionPipeline pipeline, string input)
+    {
+        using var raster = Raster.Open(input);
+        var bands = pipeline.Input.Bands.ToArray();
+        foreach (var b in bands)
+            if (b > raster.BandCount)
+                throw new RasterInputException(raster.Path, $"{raster.Path}: has {raster.BandCount} band(s), but the pipeline's input.bands needs band {b}");
+        var grid = new GridOptions(pipeline.Tiling.Size, pipeline.Tiling.Stride, pipeline.Tiling.Scales, SkipNodata: true);
+        return DotaSplitPolicy.BboxToolkit.KeepWindows(WindowGrid.Create(raster, grid, bands), raster.Width, raster.Height);
+    }
+
+    /// <summary>
+    /// Runs the detector on <paramref name="windows"/> (all of <see cref="Windows"/>, or a run of whole batches of them:
+    /// batches are formed in order, so a worker shard runs the same batches as the one-process run) and maps every box
+    /// back to image pixels. The result is not yet merged: append the parts in window order, then
+    /// <see cref="ImageDetections.Merge"/>.
+    /// </summary>
+    public ImageDetections DetectWindows(string input, IReadOnlyList<GridWindow> windows, Action<InferenceProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var detections = new ImageDetections();
+        if (windows.Count == 0) return detections;
+        var source = new DotaWindowSource(input, windows, Bands, pipeline.Input.Mean, pipeline.Tiling.BatchSize);
+        TiledRunner.Run(source, Infer, (batch, results) => MapBack(batch, results, detections), progress, cancellationToken);
+        return detections;
+    }
+
+    /// <summary>
+    /// One input's files from its merged detections: polygons (GeoJSON / GPKG / Shapefile as `output.formats` asks) in
+    /// the raster's CRS when it is georeferenced, and the PNG preview. All of them are written or none is.
+    /// </summary>
+    public static DetectOutputs WriteOutputs(DetectionPipeline pipeline, string input, string outputDir, string name, IReadOnlyList<Detection> detections,
+        int windows, double seconds)
+    {
         var written = new List<string>();
+        var bands = pipeline.Input.Bands.ToArray();
         try
         {
             using var raster = Raster.Open(input);
-            if (georeferenced) WritePolygons(raster, detections, outputDir, name, written);
+            // polygons need map coordinates: a geotransform and a CRS (GCP-only rasters get the preview and Task1 lines)
+            if (raster.GeoTransform is not null && raster.SpatialReference is not null) WritePolygons(pipeline, raster, detections, outputDir, name, written);
             var preview = Path.Combine(outputDir, $"{name}_detections.png");
-            BoxPreview.Write(raster, preview, detections.Select(d => new PreviewPolygon(d.Polygon.Corners(), d.ClassId)).ToList(), Classes,
-                Bands.Length >= 3 ? Bands[..3] : [Bands[0]]);
+            BoxPreview.Write(raster, preview, detections.Select(d => new PreviewPolygon(d.Polygon.Corners(), d.ClassId)).ToList(), pipeline.Model.Classes,
+                bands.Length >= 3 ? bands[..3] : [bands[0]]);
             written.Add(preview);
-            return new DetectOutputs(input, name, detections, written.SkipLast(1).ToList(), preview, windows.Count, clock.Elapsed.TotalSeconds);
+            return new DetectOutputs(input, name, detections, written.SkipLast(1).ToList(), preview, windows, seconds);
         }
         catch
         {
@@ -73,20 +94,13 @@ public sealed class DotaDetector(DetectionPipeline pipeline, WindowDetector dete
     }
 
     /// <summary>The detections of every input as Task1 lines per class name.</summary>
-    public Dictionary<string, List<Task1Detection>> ToTask1(IEnumerable<DetectOutputs> outputs)
+    public static Dictionary<string, List<Task1Detection>> ToTask1(IReadOnlyList<string> classes, IEnumerable<DetectOutputs> outputs)
     {
-        var byClass = Classes.ToDictionary(c => c, _ => new List<Task1Detection>());
+        var byClass = classes.ToDictionary(c => c, _ => new List<Task1Detection>());
         foreach (var o in outputs)
             foreach (var d in o.Detections)
-                byClass[Classes[d.ClassId]].Add(new Task1Detection(o.ImageName, d.Score, d.Polygon));
+                byClass[classes[d.ClassId]].Add(new Task1Detection(o.ImageName, d.Score, d.Polygon));
         return byClass;
-    }
-
-    void CheckInput(Raster raster)
-    {
-        foreach (var b in Bands)
-            if (b > raster.BandCount)
-                throw new RasterInputException(raster.Path, $"{raster.Path}: has {raster.BandCount} band(s), but the pipeline's input.bands needs band {b}");
     }
 
     /// <summary>On the inference thread: normalise, run the detector, copy its tensors out.</summary>
@@ -143,14 +157,16 @@ public sealed class DotaDetector(DetectionPipeline pipeline, WindowDetector dete
         }
     }
 
-    void WritePolygons(Raster raster, IReadOnlyList<Detection> detections, string outputDir, string name, List<string> written)
+    static void WritePolygons(DetectionPipeline pipeline, Raster raster, IReadOnlyList<Detection> detections, string outputDir, string name,
+        List<string> written)
     {
+        var classes = pipeline.Model.Classes;
         var formats = pipeline.Output.Formats.Select(f => f.ToLowerInvariant()).ToHashSet();
         var vectors = DenseOutputs.Vectors(formats).ToList();
         if (vectors.Count == 0) return;
         var transform = raster.GeoTransform;
         var features = detections.Select(d => new VectorFeature(OrientedBox.PolygonFromPixels(d.Polygon.Corners(), transform),
-            d.ClassId, Classes[d.ClassId], d.Score)).ToList();
+            d.ClassId, classes[d.ClassId], d.Score)).ToList();
         foreach (var (format, extension) in vectors)
         {
             var path = Path.Combine(outputDir, $"{name}_detections.{extension}");

@@ -39,6 +39,49 @@ public sealed class ImageDetections
         polygons.Add(polygon);
     }
 
+    /// <summary>Adds <paramref name="other"/>'s detections after these (the order NMS breaks score ties by).</summary>
+    public void Append(ImageDetections other)
+    {
+        obbs.AddRange(other.obbs);
+        scores.AddRange(other.scores);
+        labels.AddRange(other.labels);
+        polygons.AddRange(other.polygons);
+    }
+
+    /// <summary>
+    /// The unmerged detections, bit for bit (a worker shard's output: merging the parts read back gives what one process
+    /// merging them in memory gives).
+    /// </summary>
+    public void Write(Stream stream)
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(Count);
+        for (int i = 0; i < Count; i++)
+        {
+            writer.Write(labels[i]);
+            writer.Write(scores[i]);
+            for (int k = 0; k < 5; k++) writer.Write(obbs[5 * i + k]);
+            writer.Write(polygons[i] is not null);
+            if (polygons[i] is { } polygon)
+                foreach (var v in polygon.ToArray()) writer.Write(v);
+        }
+    }
+
+    public static ImageDetections Read(Stream stream)
+    {
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        var result = new ImageDetections();
+        int count = reader.ReadInt32();
+        for (int i = 0; i < count; i++)
+        {
+            result.labels.Add(reader.ReadInt64());
+            result.scores.Add(reader.ReadSingle());
+            for (int k = 0; k < 5; k++) result.obbs.Add(reader.ReadSingle());
+            result.polygons.Add(reader.ReadBoolean() ? Quad.FromArray(Enumerable.Range(0, 8).Select(_ => reader.ReadDouble()).ToArray()) : null);
+        }
+        return result;
+    }
+
     /// <summary>Per-class rotated NMS at <paramref name="iouThreshold"/>; the survivors by descending score.</summary>
     public IReadOnlyList<Detection> Merge(double iouThreshold)
     {

@@ -7,14 +7,15 @@ using Microsoft.Extensions.Options;
 namespace GeoDense.Worker.Jobs;
 
 /// <summary>What the HTTP API does with jobs: submit (check, plan, record, enqueue shards), read, list, cancel.</summary>
-public sealed class JobService(JobStore store, WorkerTasks tasks, IBackgroundJobClient client, IOptions<WorkerOptions> options)
+public sealed class JobService(JobStore store, WorkerTasks tasks, IBackgroundJobClient client, RemoteIo remote, IOptions<WorkerOptions> options)
 {
     public string Submit(JobRequest request)
     {
         var task = tasks.For(request.Task);
         if (store.ActiveCount() >= options.Value.MaxActiveJobs)
             throw ApiProblem.TooMany($"{options.Value.MaxActiveJobs} jobs are queued or running; retry later");
-        var (spec, shards) = task.Plan(request);
+        var named = (request.Inputs ?? []).Concat((request.Pairs ?? []).SelectMany(p => new[] { p.Before ?? "", p.After ?? "" }));
+        var (spec, shards) = remote.Run(named, _ => task.Plan(request), CancellationToken.None);
         var id = Guid.NewGuid().ToString("N")[..16];
         store.Create(id, spec, shards);
         var hangfireIds = shards.Select(s => client.Create<ShardJobs>(x => x.RunShard(id, s.Index, null, CancellationToken.None), new EnqueuedState("shards"))).ToList();
@@ -37,7 +38,7 @@ public sealed class JobService(JobStore store, WorkerTasks tasks, IBackgroundJob
         }
         var progress = new JobProgress(done, total, job.ShardsDone.Count, job.Shards.Count, JobStates.IsFinal(job.State) ? null : job.CurrentInput, eta);
         var shards = job.Shards.Select(s => new ShardStatus(s.Index, job.Spec.Inputs[s.Input].Path, s.RowStart, s.RowEnd, job.ShardsDone.Contains(s.Index),
-            job.Completions.TryGetValue(s.Index, out var c) ? c : 0)).ToList();
+            job.Completions.TryGetValue(s.Index, out var c) ? c : 0, s.WindowStart, s.WindowEnd)).ToList();
         return new JobStatus(job.Id, job.Spec.Task, job.State, job.Created, job.Updated, progress, job.Error is null ? [] : [job.Error], shards, job.Result);
     }
 

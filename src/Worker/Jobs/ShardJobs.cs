@@ -13,7 +13,7 @@ namespace GeoDense.Worker.Jobs;
 /// job ends `failed` with the error, so a poison shard never loops. Cancellation (DELETE, shutdown) stops a shard
 /// within one batch and leaves no file at its final name.
 /// </summary>
-public sealed class ShardJobs(JobStore store, WorkerTasks tasks, IBackgroundJobClient client, WorkerMetrics metrics,
+public sealed class ShardJobs(JobStore store, WorkerTasks tasks, IBackgroundJobClient client, WorkerMetrics metrics, RemoteIo remote,
     IOptions<WorkerOptions> options, ILogger<ShardJobs> log)
 {
     /// <summary>Retries after the first attempt; then the job fails.</summary>
@@ -31,11 +31,12 @@ public sealed class ShardJobs(JobStore store, WorkerTasks tasks, IBackgroundJobC
         {
             store.ShardStarted(jobId, shard, job.Spec.Inputs[shard.Input].Path, shard.Tiles);
             HoldForTests(index, cancellationToken);
+            FailForTests(index);
             var lastReport = DateTime.UtcNow;
             int reported = 0;
-            var (written, tiles) = task.RunShard(jobId, job.Spec, shard, p =>
+            var (written, tiles) = remote.Run(Paths(job.Spec), token => task.RunShard(jobId, job.Spec, shard, p =>
             {
-                metrics.AddTiles(p.Done - reported);
+                metrics.AddTiles(Math.Max(0, p.Done - reported)); // a remote retry starts its count again
                 reported = p.Done;
                 metrics.Rate(p.TilesPerSecond);
                 // progress goes to the shared store at most every 2 s: status calls must not cost the database a write per tile
@@ -44,7 +45,7 @@ public sealed class ShardJobs(JobStore store, WorkerTasks tasks, IBackgroundJobC
                     lastReport = DateTime.UtcNow;
                     store.ShardProgress(jobId, index, p.Done);
                 }
-            }, cancellationToken);
+            }, token), cancellationToken);
             metrics.ShardFinished();
             log.LogInformation("job {Job} shard {Shard}: {Outcome} ({Tiles} tiles)", jobId, index, written ? "written" : "already done", tiles);
             store.ShardDone(jobId, index, written, tiles, () => client.Create<ShardJobs>(x => x.Assemble(jobId, null, CancellationToken.None),
@@ -74,7 +75,7 @@ public sealed class ShardJobs(JobStore store, WorkerTasks tasks, IBackgroundJobC
         var task = tasks.For(job.Spec.Task);
         try
         {
-            var manifest = task.Assemble(jobId, job.Spec, job.Shards, cancellationToken);
+            var manifest = remote.Run(Paths(job.Spec), token => task.Assemble(jobId, job.Spec, job.Shards, token), cancellationToken);
             store.Succeed(jobId, manifest);
             task.CleanUp(jobId, job.Spec);
             log.LogInformation("job {Job}: assembled {Inputs} input(s)", jobId, manifest.Outputs.Count);
@@ -87,11 +88,22 @@ public sealed class ShardJobs(JobStore store, WorkerTasks tasks, IBackgroundJobC
         }
     }
 
+    /// <summary>Every input path of the job and its output folder: remote ones put the work under <see cref="RemoteIo"/>.</summary>
+    static IEnumerable<string> Paths(JobSpec spec) => spec.Inputs.SelectMany(i => new[] { i.Path, i.After }).OfType<string>().Append(spec.Output);
+
     void FailIfLastAttempt(string jobId, string what, PerformContext? context, Exception e)
     {
         int retry = context?.GetJobParameter<int>("RetryCount") ?? Retries;
         log.LogWarning("job {Job} {What} attempt {Attempt} failed: {Error}", jobId, what, retry + 1, e.Message);
         if (retry >= Retries) store.Fail(jobId, $"{what}: {e.Message} (after {Retries + 1} attempts)");
+    }
+
+    /// <summary>See <see cref="WorkerOptions.FailShardForTests"/>: a shard that never succeeds, to test bounded retries.</summary>
+    void FailForTests(int index)
+    {
+        if (options.Value.FailShardForTests != index) return;
+        if (options.Value.FailShardLog is { } log) File.AppendAllText(log, $"attempt\n");
+        throw new InvalidOperationException($"test hook: shard {index} always fails");
     }
 
     /// <summary>See <see cref="WorkerOptions.HoldShardForTests"/>: a deterministic "mid-shard" for the crash test.</summary>

@@ -1,11 +1,9 @@
 using GeoDense.Geo;
-using GeoDense.IO;
 using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
 using GeoDense.Worker.Api;
 using GeoDense.Worker.Jobs;
-using GeoDense.Worker.Security;
 using Microsoft.Extensions.Options;
 
 namespace GeoDense.Worker.Tasks;
@@ -15,31 +13,21 @@ namespace GeoDense.Worker.Tasks;
 /// small input); a band shard writes `.shards/{job}/{stem}.rows-{start}-{end}.tif` under the output folder, and
 /// the assembly copies the bands into the class COG and makes polygons and preview as `geodense segment` does.
 /// </summary>
-public sealed class SegmentationWorkerTask(IOptions<WorkerOptions> options, PathGuard guard, PipelineLocator pipelines, ModelCache models)
+public sealed class SegmentationWorkerTask(IOptions<WorkerOptions> options, RequestChecks checks, ModelCache models)
     : IWorkerTask
 {
     readonly WorkerOptions config = options.Value;
 
     public (JobSpec Spec, IReadOnlyList<ShardSpec> Shards) Plan(JobRequest request)
     {
-        if (request.Pairs is { Count: > 0 }) throw ApiProblem.BadRequest("pairs: segmentation takes inputs, not pairs");
-        if (request.Inputs is not { Count: > 0 } inputs) throw ApiProblem.BadRequest("inputs: give at least one raster");
-        if (inputs.Count > config.MaxInputsPerJob) throw ApiProblem.TooLarge($"inputs: {inputs.Count} rasters, at most {config.MaxInputsPerJob} per job");
         // every path is checked before any file is opened: a refused request reads nothing
-        var pipelinePath = pipelines.Resolve(request.Pipeline);
-        var weights = guard.Resolve(request.Weights, "weights");
-        var output = guard.Resolve(request.Output, "output");
-        foreach (var input in inputs)
-            if (input.StartsWith('@')) throw ApiProblem.BadRequest($"inputs: '{input}': list files are not accepted by the worker; list the rasters");
-        var patterns = inputs.Select(i => guard.Resolve(i, "inputs")).ToList();
-
-        var pipeline = PipelineFile.Load<SegmentationPipeline>(pipelinePath);
+        var paths = checks.Paths(request, pairs: false);
+        var pipeline = PipelineFile.Load<SegmentationPipeline>(paths.Pipeline);
         if (pipeline.Output.Formats.Any(f => f.Equals("probabilities", StringComparison.OrdinalIgnoreCase)))
             throw ApiProblem.BadRequest($"{request.Pipeline}: output format 'probabilities' is not available in the worker yet; run `geodense segment` for it");
-        if (!File.Exists(weights)) throw ApiProblem.BadRequest($"weights: '{request.Weights}' not found");
-        var items = InputList.Expand(patterns);
-        // a glob may have matched a symlink that leads out of the roots
-        foreach (var item in items) guard.Resolve(item.Path, "inputs");
+        RequestChecks.WeightsExist(paths, request);
+        var items = checks.ExpandInputs(paths);
+        var (pipelinePath, weights, output) = (paths.Pipeline, paths.Weights, paths.Output);
         SegmentationPredictor.CheckOutputsSpareInputs(pipeline, items, output);
 
         var shards = new List<ShardSpec>();
@@ -66,10 +54,8 @@ public sealed class SegmentationWorkerTask(IOptions<WorkerOptions> options, Path
         return (spec, shards);
     }
 
-    static string ShardFolder(string jobId, JobSpec spec) => Path.Combine(spec.Output, ".shards", jobId);
-
     static string ShardPath(string jobId, JobSpec spec, ShardSpec shard) =>
-        Path.Combine(ShardFolder(jobId, spec), $"{spec.Inputs[shard.Input].Stem}.rows-{shard.RowStart:D7}-{shard.RowEnd:D7}.tif");
+        Path.Combine(ShardFolder.Of(jobId, spec), $"{spec.Inputs[shard.Input].Stem}.rows-{shard.RowStart:D7}-{shard.RowEnd:D7}.tif");
 
     public (bool Written, int Tiles) RunShard(string jobId, JobSpec spec, ShardSpec shard, Action<InferenceProgress> progress,
         CancellationToken cancellationToken)
@@ -77,8 +63,8 @@ public sealed class SegmentationWorkerTask(IOptions<WorkerOptions> options, Path
         var path = ShardPath(jobId, spec, shard);
         if (File.Exists(path)) return (false, shard.Tiles);
         var pipeline = PipelineFile.Load<SegmentationPipeline>(spec.Pipeline);
-        int tiles = models.UseSegmentation(pipeline, spec.Pipeline, spec.Weights, session =>
-            new SegmentationPredictor(pipeline, session).PredictRows(spec.Inputs[shard.Input].Path, shard.RowStart, shard.RowEnd, path, progress,
+        int tiles = models.Use(pipeline.Device, spec.Pipeline, spec.Weights, device => SegmentationModels.Load(pipeline, spec.Pipeline, spec.Weights, device),
+            session => new SegmentationPredictor(pipeline, session).PredictRows(spec.Inputs[shard.Input].Path, shard.RowStart, shard.RowEnd, path, progress,
                 cancellationToken), cancellationToken);
         return (true, tiles);
     }
@@ -94,17 +80,8 @@ public sealed class SegmentationWorkerTask(IOptions<WorkerOptions> options, Path
             var written = SegmentationPredictor.AssembleRowBands(pipeline, spec.Inputs[i].Path, bands, spec.Output, spec.Inputs[i].Stem);
             outputs.Add(new InputOutputs(spec.Inputs[i].Path, [written.Classes, .. written.Polygons, .. written.Preview is null ? [] : new[] { written.Preview }]));
         }
-        var manifest = new JobManifest(jobId, spec.Task, outputs);
-        AtomicFile.WriteAllText(Path.Combine(spec.Output, $"{jobId}.result.json"),
-            System.Text.Json.JsonSerializer.Serialize(manifest, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true }));
-        return manifest;
+        return JobManifests.Write(spec, new JobManifest(jobId, spec.Task, outputs));
     }
 
-    public void CleanUp(string jobId, JobSpec spec)
-    {
-        var folder = ShardFolder(jobId, spec);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        var parent = Path.GetDirectoryName(folder)!;
-        if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any()) Directory.Delete(parent);
-    }
+    public void CleanUp(string jobId, JobSpec spec) => ShardFolder.Remove(jobId, spec);
 }

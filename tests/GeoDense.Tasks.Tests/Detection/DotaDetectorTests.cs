@@ -56,7 +56,7 @@ public class DotaDetectorTests
                 ["P0007"] = new(null, null, Things.Select(t => new DotaObject(t.Polygon, SyntheticDota.Classes[t.ClassId], false)).ToList()),
             };
             var zip = Path.Combine(dir, "submission.zip");
-            Task1Submission.WriteZip(zip, SyntheticDota.Classes, detector.ToTask1([result]));
+            Task1Submission.WriteZip(zip, SyntheticDota.Classes, DotaDetector.ToTask1(SyntheticDota.Classes, [result]));
             var evaluation = DotaEvaluation.Evaluate(labels, Task1Submission.Read(zip), SyntheticDota.Classes);
             Assert.Equal(1.0, evaluation.MeanAp, 9);
         }
