@@ -14,7 +14,7 @@ FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS dotnet-runtime
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libtorch-dev libopenblas0-pthread libgdal-dev cmake g++ make ca-certificates libicu72 \
+      libtorch-dev libdnnl-dev libopenblas0-pthread libgdal-dev cmake g++ make ca-certificates libicu72 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=dotnet-sdk /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/local/bin/dotnet
@@ -31,7 +31,7 @@ RUN dotnet publish src/Cli/GeoDense.Cli.csproj -c Release -o /app --nologo \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libtorch1.13 libopenblas0-pthread libgdal32 libicu72 ca-certificates curl fonts-dejavu-core \
+      libtorch1.13 libdnnl2 libopenblas0-pthread libgdal32 libicu72 ca-certificates curl fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin geodense \
  && mkdir -p /data && chown geodense /data
