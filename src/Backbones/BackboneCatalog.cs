@@ -4,26 +4,31 @@ using GeoDense.Torch.NN;
 namespace GeoDense.Backbones;
 
 /// <summary>
-/// Every backbone a pipeline's model.backbone or a command's --arch may name (LeMeViT and LIT variants), and the
-/// few things a task needs without knowing the family: a fresh dense backbone, loading weights into it, naming a
-/// state dict's backbone. Typed configs stay with each family; this only maps names to them.
+/// Every backbone a pipeline's model.backbone or a command's --arch may name (LeMeViT and LIT variants): a name resolves
+/// to a <see cref="BackboneArch"/> (build, load, describe without knowing the family), plus the shortcuts dense tasks
+/// use (a fresh dense backbone, loading weights into it, naming a state dict's backbone). Typed configs stay with each
+/// family; this only maps names to them.
 /// </summary>
 public static class BackboneCatalog
 {
     public static IReadOnlyList<string> ArchNames { get; } = [.. LeMeViTConfig.ArchNames, .. LitConfig.ArchNames];
 
-    public static bool IsKnown(string arch) => LeMeViTConfig.TryFromArch(arch) is not null || LitConfig.TryFromArch(arch) is not null;
+    public static bool IsKnown(string arch) => TryResolve(arch) is not null;
+
+    /// <summary>The named backbone (any family); null when the name is unknown.</summary>
+    public static BackboneArch? TryResolve(string arch) =>
+        LeMeViTConfig.TryFromArch(arch) is { } lemevit ? new LeMeViTArch(lemevit)
+        : LitConfig.TryFromArch(arch) is { } lit ? new LitArch(lit)
+        : null;
+
+    /// <summary>Number of classes of a state dict's classification head (`head.weight`, the same key in every family); null when it has none.</summary>
+    public static int? HeadClasses(IReadOnlyDictionary<string, TensorData> stateDict) =>
+        stateDict.TryGetValue("head.weight", out var w) && w.Shape.Length == 2 ? (int)w.Shape[0] : null;
 
     /// <summary>A fresh dense backbone (a <see cref="Module"/>) for <paramref name="arch"/> reading <paramref name="inChannels"/>
     /// bands; null when the name is unknown.</summary>
-    public static IDenseBackbone? TryCreateDense(string arch, int inChannels)
-    {
-        if (LeMeViTConfig.TryFromArch(arch) is { } lemevit)
-            return new LeMeViTBackbone(lemevit.InChannels == inChannels ? lemevit : lemevit with { InChannels = inChannels });
-        if (LitConfig.TryFromArch(arch) is { } lit)
-            return LitBackbone.Create(lit.InChannels == inChannels ? lit : lit with { InChannels = inChannels });
-        return null;
-    }
+    public static IDenseBackbone? TryCreateDense(string arch, int inChannels) =>
+        TryResolve(arch) is { } backbone ? backbone.With(backbone.NumClasses, inChannels).CreateDense() : null;
 
     /// <summary>Loads backbone weights (an ImageNet/scene classifier checkpoint, or the `backbone.*` of a segmentor) into a
     /// backbone made by <see cref="TryCreateDense"/>; throws <see cref="CheckpointInputException"/> for weights that do not fit.</summary>

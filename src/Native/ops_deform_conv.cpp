@@ -9,6 +9,10 @@
 //  - input channel c belongs to deformable group c / (C / dg); weight groups work as in an ordinary conv.
 // The kernels are plain loops over an im2col buffer: forward = per-sample matmul with the sampled columns,
 // backward = the transposed matmuls plus a bilinear scatter (input) and a corner-difference gather (offsets).
+//
+// Devices: there is only a CPU kernel. Tensors on another device (CUDA) are computed on CPU copies and every
+// result, forward and backward, goes back to the device of the tensor it belongs to, so a CUDA model runs
+// (slowly: two transfers per call) instead of failing. For CPU tensors `.cpu()` is the tensor itself: no copy.
 #include "common.h"
 
 #include <ATen/Parallel.h>
@@ -32,6 +36,8 @@ DeformGeometry geometry(const at::Tensor& input, const at::Tensor& offset, const
   TORCH_CHECK(weight.dim() == 4, "deform_conv2d: weight must be [Cout, C/groups, kh, kw], got ", weight.sizes());
   TORCH_CHECK(offset.dim() == 4, "deform_conv2d: offset must be [B, 2*dg*kh*kw, Ho, Wo], got ", offset.sizes());
   TORCH_CHECK(groups >= 1 && deform_groups >= 1, "deform_conv2d: groups and deformable groups must be positive");
+  TORCH_CHECK(offset.device() == input.device() && weight.device() == input.device(), "deform_conv2d: input (", input.device(),
+              "), offset (", offset.device(), ") and weight (", weight.device(), ") must be on one device");
   DeformGeometry g{};
   g.batch = input.size(0);
   g.channels = input.size(1);
@@ -169,9 +175,8 @@ at::Tensor grouped_weight(const at::Tensor& weight, int64_t groups) { return wei
 
 at::Tensor forward_impl(const at::Tensor& input_, const at::Tensor& offset_, const at::Tensor& weight_, at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups, int64_t deform_groups) {
   auto g = geometry(input_, offset_, weight_, stride, padding, dilation, groups, deform_groups);
-  TORCH_CHECK(input_.device().is_cpu(), "deform_conv2d: only CPU tensors are supported");
-  auto input = input_.contiguous(), offset = offset_.contiguous().to(input.scalar_type());
-  auto weight = grouped_weight(weight_.contiguous(), groups);
+  auto input = input_.cpu().contiguous(), offset = offset_.cpu().contiguous().to(input.scalar_type());
+  auto weight = grouped_weight(weight_.cpu().contiguous(), groups);
   const int64_t plane = g.out_h * g.out_w, rows = g.channels * g.kh * g.kw;
   auto output = at::empty({g.batch, g.out_channels, g.out_h, g.out_w}, input.options());
   auto columns = at::empty({rows, plane}, input.options());
@@ -195,17 +200,17 @@ struct DeformConv2dFunction : public torch::autograd::Function<DeformConv2dFunct
     ctx->saved_data["dilation"] = dilation;
     ctx->saved_data["groups"] = groups;
     ctx->saved_data["deform_groups"] = deform_groups;
-    return forward_impl(input, offset, weight, stride, padding, dilation, groups, deform_groups);
+    return forward_impl(input, offset, weight, stride, padding, dilation, groups, deform_groups).to(input.device());
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
     auto saved = ctx->get_saved_variables();
-    auto input = saved[0].contiguous(), offset = saved[1].contiguous().to(input.scalar_type()), weight_ = saved[2];
+    auto input = saved[0].cpu().contiguous(), offset = saved[1].cpu().contiguous().to(input.scalar_type()), weight_ = saved[2].cpu();
     auto stride = ctx->saved_data["stride"].toIntVector(), padding = ctx->saved_data["padding"].toIntVector(),
          dilation = ctx->saved_data["dilation"].toIntVector();
     const int64_t groups = ctx->saved_data["groups"].toInt(), deform_groups = ctx->saved_data["deform_groups"].toInt();
     auto g = geometry(input, offset, weight_, stride, padding, dilation, groups, deform_groups);
-    auto grad_output = grads[0].contiguous();
+    auto grad_output = grads[0].cpu().contiguous();
     auto weight = grouped_weight(weight_.contiguous(), groups);
     const int64_t plane = g.out_h * g.out_w, rows = g.channels * g.kh * g.kw;
 
@@ -225,8 +230,9 @@ struct DeformConv2dFunction : public torch::autograd::Function<DeformConv2dFunct
       });
       grad_weight.add_(at::bmm(go, columns.view({groups, rows / groups, plane}).transpose(1, 2)));
     }
-    return {grad_input, grad_offset.to(saved[1].scalar_type()), grad_weight.view(weight_.sizes()), at::Tensor(), at::Tensor(),
-            at::Tensor(), at::Tensor(), at::Tensor()};
+    // each gradient on its input's device, in its input's dtype
+    return {grad_input.to(saved[0].device()), grad_offset.to(saved[1].device(), saved[1].scalar_type()),
+            grad_weight.view(weight_.sizes()).to(saved[2].device()), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 

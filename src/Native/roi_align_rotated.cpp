@@ -1,6 +1,8 @@
 // RoIAlignRotated on the CPU, forward and backward, as a libtorch autograd function so gradients reach the
 // feature map through our ordinary `backward`. Sampling follows the detectron2 / mmcv / OBBDetection kernels
 // (same sample positions, bilinear weights, border rules and averaging); see docs/rotated-ops.md.
+// Devices: only CPU kernels. Features and RoIs on any device (CUDA) are computed on CPU copies; the output and the
+// features' gradient go back to the features' device (autograd included). For CPU tensors nothing is copied.
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 
@@ -88,7 +90,6 @@ void roi_taps(const T* roi, int64_t height, int64_t width, const Geometry& g, st
 }
 
 void check_inputs(const at::Tensor& features, const at::Tensor& rois, const Geometry& g) {
-  TORCH_CHECK(features.device().is_cpu() && rois.device().is_cpu(), "RoIAlignRotated runs on the CPU only for now");
   TORCH_CHECK(features.dim() == 4, "RoIAlignRotated: features must be [B, C, H, W], got ", features.sizes());
   TORCH_CHECK(rois.dim() == 2 && rois.size(1) == 6, "RoIAlignRotated: rois must be [K, 6] (batch, cx, cy, w, h, theta), got ",
               rois.sizes());
@@ -190,7 +191,7 @@ struct RoiAlignRotatedFunction : public torch::autograd::Function<RoiAlignRotate
     ctx->saved_data["sampling_ratio"] = g.sampling_ratio;
     ctx->saved_data["aligned"] = g.aligned;
     ctx->saved_data["clockwise"] = g.clockwise;
-    return forward_kernel(features, rois, g);
+    return forward_kernel(features.cpu(), rois.cpu(), g).to(features.device());
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
@@ -199,7 +200,7 @@ struct RoiAlignRotatedFunction : public torch::autograd::Function<RoiAlignRotate
                      ctx->saved_data["spatial_scale"].toDouble(), ctx->saved_data["sampling_ratio"].toInt(),
                      ctx->saved_data["aligned"].toBool(),          ctx->saved_data["clockwise"].toBool()};
     const auto shape = ctx->saved_data["shape"].toIntVector();
-    return {backward_kernel(grads[0], rois, shape, g), at::Tensor(), at::Tensor()};
+    return {backward_kernel(grads[0].cpu(), rois.cpu(), shape, g).to(grads[0].device()), at::Tensor(), at::Tensor()};
   }
 };
 

@@ -5,9 +5,10 @@ namespace GeoDense.Torch;
 public static partial class Functional
 {
     /// <summary>
-    /// torchvision.ops.deform_conv2d (deformable convolution v1, no mask), CPU only, differentiable in input,
+    /// torchvision.ops.deform_conv2d (deformable convolution v1, no mask), differentiable in input,
     /// offset, weight and bias. <paramref name="offset"/> is [B, 2·deformGroups·kh·kw, Ho, Wo] with (dy, dx) pairs per
-    /// kernel tap, taps in row-major order; samples outside the image read zero (see src/Native/ops_deform_conv.cpp).
+    /// kernel tap, taps in row-major order; samples outside the image read zero. The kernel is CPU-only: CUDA tensors are
+    /// computed on CPU copies and the result (and gradients) come back on their device (see src/Native/ops_deform_conv.cpp).
     /// </summary>
     public static unsafe Tensor DeformConv2d(Tensor input, Tensor offset, Tensor weight, Tensor? bias = null,
         (long H, long W)? stride = null, (long H, long W)? padding = null, (long H, long W)? dilation = null,

@@ -3,7 +3,8 @@ using GeoDense.Torch.Native;
 namespace GeoDense.Torch;
 
 /// <summary>
-/// Rotated-box ops for oriented detection, on the CPU. Boxes are OBBDetection's <c>obb</c>: (cx, cy, w, h, theta)
+/// Rotated-box ops for oriented detection. The kernels run on the CPU; tensors on CUDA are computed on CPU copies and
+/// the results come back on the input's device. Boxes are OBBDetection's <c>obb</c>: (cx, cy, w, h, theta)
 /// in pixels and radians, image coordinates (y down), the w side along (cos theta, -sin theta).
 /// Conventions and the reference each op matches: docs/rotated-ops.md.
 /// </summary>

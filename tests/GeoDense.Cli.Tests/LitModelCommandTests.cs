@@ -71,6 +71,7 @@ public class LitModelCommandTests
         var (code, stdout, stderr) = GeodenseProcess.Run("model", "summary", "--arch", "lit-s");
         Assert.True(code == 0, stderr);
         Assert.Contains("lit-s: 27.97M parameters", stdout);
+        Assert.Contains("stage 3      A     6      384       14x14   11,001,488          -", stdout);   // attention stage, no MAC count
         (code, stdout, stderr) = GeodenseProcess.Run("model", "bench", "--arch", "lit-nano", "--batch", "1", "--size", "64", "--seconds", "0.2", "--threads", "1");
         Assert.True(code == 0, stderr);
         Assert.Matches(@"lit-nano batch=1 64x64 threads=1: [0-9.]+ img/s", stdout.Trim().Split('\n')[^1]);

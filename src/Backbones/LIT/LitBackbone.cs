@@ -10,13 +10,15 @@ namespace GeoDense.Backbones;
 /// module trees; <see cref="Create"/> picks the one the config names. Keys equal the reference's, so its released
 /// checkpoints load (see <see cref="LitWeights"/>).
 /// </summary>
-public abstract class LitBackbone : Module, IDenseBackbone
+public abstract class LitBackbone : Module, IDenseBackbone, ISceneClassifier
 {
     public LitConfig Config { get; }
     /// <summary>Built with the classification head's keys (and without the dense-only ones).</summary>
     public bool IsClassifier { get; }
 
     public IReadOnlyList<int> FeatureChannels => Config.Dims;
+    public int NumClasses => Config.NumClasses;
+    Module ISceneClassifier.Module => this;
     public static IReadOnlyList<int> FeatureStrides { get; } = [4, 8, 16, 32];
     IReadOnlyList<int> IDenseBackbone.FeatureStrides => FeatureStrides;
 
@@ -53,26 +55,6 @@ public abstract class LitBackbone : Module, IDenseBackbone
 
     /// <summary>Stochastic-depth rate of block <paramref name="block"/> (torch.linspace(0, rate, total)).</summary>
     protected double DropPathRateOf(int block) => Config.TotalBlocks == 1 ? 0 : Config.DropPathRate * block / (Config.TotalBlocks - 1);
-
-    /// <summary>The reference's initialisation: Linear weights trunc-normal(0.02) with zero bias, LayerNorms 1/0.</summary>
-    protected void InitWeights()
-    {
-        using var noGrad = TorchRuntime.NoGrad();
-        foreach (var module in Modules())
-        {
-            switch (module)
-            {
-                case Linear linear:
-                    Init.TruncNormal_(linear.Weight, std: 0.02);
-                    if (linear.Bias is not null) Init.Zeros_(linear.Bias);
-                    break;
-                case LayerNorm norm:
-                    if (norm.Weight is not null) Init.Ones_(norm.Weight);
-                    if (norm.Bias is not null) Init.Zeros_(norm.Bias);
-                    break;
-            }
-        }
-    }
 
     /// <summary>Tokens [B, H·W, C] as a map [B, C, H, W] (a view).</summary>
     protected static Tensor ToMap(Tensor tokens, long height, long width)

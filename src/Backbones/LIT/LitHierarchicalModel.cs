@@ -42,7 +42,7 @@ public sealed class LitHierarchicalModel : LitBackbone
         {
             for (var i = 1; i < LitConfig.StageCount; i++) _outputNorms[i] = RegisterModule($"norm{i}", new LayerNorm(dims[i]));
         }
-        InitWeights();
+        Init.TimmLinearsAndNorms_(this);   // the reference's _init_weights
     }
 
     public override IReadOnlyList<Tensor> Forward(Tensor image)

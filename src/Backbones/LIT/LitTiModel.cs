@@ -54,7 +54,7 @@ public sealed class LitTiModel : LitBackbone
             _norm = RegisterModule("norm", new LayerNorm(dims[^1], 1e-6));
             _head = RegisterModule("head", new Linear(dims[^1], config.NumClasses));
         }
-        InitWeights();
+        Init.TimmLinearsAndNorms_(this);   // the reference's _init_weights
     }
 
     private int StoredGrid(int stage) => Config.ImageSize / 4 >> stage;

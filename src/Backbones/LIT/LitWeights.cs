@@ -68,9 +68,6 @@ public static class LitWeights
         return report;
     }
 
-    /// <summary>Number of classes of the checkpoint's head, or null when it has none.</summary>
-    public static int? HeadClasses(IReadOnlyDictionary<string, TensorData> stateDict) => LeMeViTWeights.HeadClasses(stateDict);
-
     private static bool IsClassifierOnly(string key) =>
         key.StartsWith("head.", StringComparison.Ordinal) || key.StartsWith("norm.", StringComparison.Ordinal)
         || key == "cls_token" || key.EndsWith(".relative_position_index", StringComparison.Ordinal);

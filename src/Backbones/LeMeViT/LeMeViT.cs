@@ -65,7 +65,8 @@ public class LeMeViTBackbone : Module, IDenseBackbone
 
         RegisterModule("norm", new BatchNorm2d(dims[^1]));
         RegisterModule("norm_c", new LayerNorm(dims[^1]));
-        InitWeights();
+        // the reference's _init_weights; convs and BatchNorms keep PyTorch's defaults, meta tokens stay standard normal
+        Init.TimmLinearsAndNorms_(this);
     }
 
     private LeMeViTBlock CreateBlock(int stage, double dropPath)
@@ -81,27 +82,6 @@ public class LeMeViTBackbone : Module, IDenseBackbone
 
     private double DropPathRateOf(int block) =>
         Config.TotalBlocks == 1 ? 0 : Config.DropPathRate * block / (Config.TotalBlocks - 1);
-
-    /// <summary>The reference's initialisation: Linear weights trunc-normal(0.02) with zero bias, LayerNorms 1/0;
-    /// convs and BatchNorms keep PyTorch's defaults, meta tokens stay standard normal.</summary>
-    private void InitWeights()
-    {
-        using var noGrad = TorchRuntime.NoGrad();
-        foreach (var module in Modules())
-        {
-            switch (module)
-            {
-                case Linear linear:
-                    Init.TruncNormal_(linear.Weight, std: 0.02);
-                    if (linear.Bias is not null) Init.Zeros_(linear.Bias);
-                    break;
-                case LayerNorm norm:
-                    if (norm.Weight is not null) Init.Ones_(norm.Weight);
-                    if (norm.Bias is not null) Init.Zeros_(norm.Bias);
-                    break;
-            }
-        }
-    }
 
     /// <summary>feature1..feature4 for an input [B, InChannels, H, W]; feature k is
     /// [B, Dims[k], ceil(H/s), ceil(W/s)] with s = 4, 8, 16, 32. Results belong to the caller's scope.</summary>

@@ -8,7 +8,7 @@ namespace GeoDense.Backbones;
 /// BatchNorm on the final image map, LayerNorm on the meta tokens, the mean image token plus the mean
 /// meta token, and a linear head (key "head", Config.NumClasses outputs).
 /// </summary>
-public sealed class LeMeViTClassifier : LeMeViTBackbone
+public sealed class LeMeViTClassifier : LeMeViTBackbone, ISceneClassifier
 {
     private readonly BatchNorm2d _norm;
     private readonly LayerNorm _normC;
@@ -25,6 +25,9 @@ public sealed class LeMeViTClassifier : LeMeViTBackbone
         Init.TruncNormal_(_head.Weight, std: 0.02);
         Init.Zeros_(_head.Bias!);
     }
+
+    public int NumClasses => Config.NumClasses;
+    Module ISceneClassifier.Module => this;
 
     /// <summary>Logits [B, NumClasses]; owned by the caller's scope.</summary>
     public Tensor Classify(Tensor input) => ForwardWithFeatures(input, withFeatures: false).Logits;

@@ -38,28 +38,6 @@ public static class LeMeViTWeights
     /// <summary>The normalised state dict of a checkpoint file (throws <see cref="CheckpointInputException"/> for bad files).</summary>
     public static OrderedDictionary<string, TensorData> ReadStateDict(string path) => Checkpoint.LoadStateDict(path, ReferenceLayout);
 
-    /// <summary>
-    /// The state dict of a weights file meant for <paramref name="arch"/>: a GeoDense file whose stored config names another
-    /// variant is refused in one line before any tensor is read.
-    /// </summary>
-    public static OrderedDictionary<string, TensorData> ReadStateDict(string path, LeMeViTConfig arch)
-    {
-        if (Directory.Exists(path)) throw new CheckpointInputException($"{path}: is a folder; give a weights file (.pth or .safetensors)");
-        if (!File.Exists(path)) throw new CheckpointInputException($"{path}: weights file not found");
-        if (CheckpointFormats.Detect(path) == CheckpointFormat.Safetensors
-            && GeoDenseMetadata.ConfigJson(Safetensors.ReadMetadata(path)) is { } json)
-        {
-            var stored = LeMeViTConfig.FromJson(json);
-            if (!string.Equals(stored.Name, arch.Name, StringComparison.OrdinalIgnoreCase))
-                throw new CheckpointInputException($"{path}: these weights are for {stored.Name}, not --arch {arch.Name}");
-        }
-        return ReadStateDict(path);
-    }
-
-    /// <summary>Number of classes of the checkpoint's head, or null when it has none.</summary>
-    public static int? HeadClasses(IReadOnlyDictionary<string, TensorData> stateDict) =>
-        stateDict.TryGetValue("head.weight", out var w) && w.Shape.Length == 2 ? (int)w.Shape[0] : null;
-
     /// <summary>Reads <paramref name="path"/> and loads it into <paramref name="model"/>; see the other overload.</summary>
     public static LeMeViTLoadReport Load(Module model, string path, bool strict = true) =>
         Load(model, ReadStateDict(path), path, strict);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using GeoDense.Backbones;
 using GeoDense.Torch;
+using GeoDense.Torch.NN;
 
 namespace GeoDense.Cli.Commands;
 
@@ -39,22 +40,22 @@ public static class ModelBenchCommand
         if (!(seconds > 0) || double.IsInfinity(seconds)) throw new UserInputException($"--seconds must be a positive number, got {seconds}");
         ModelOptions.ApplyThreads(threads);
         var (h, w) = ModelSummaryCommand.ParseSize(sizeText);
-        if (LitConfig.TryFromArch(archName) is { } lit) return LitModelCommands.Bench(lit, batch, sizeText, h, w, seconds, dense);
-        var config = ModelOptions.ResolveArch(archName) with { NumClasses = 1000 };
+        var arch = ModelOptions.ResolveArch(archName);
+        arch = arch.With(1000, arch.InChannels);
 
-        using LeMeViTBackbone model = dense ? new LeMeViTBackbone(config) : new LeMeViTClassifier(config);
+        using var model = arch.CreateModel(dense ? null : arch.NumClasses);
         model.To(device);
         model.Eval();
         try { ReducedPrecision.Prepare(model, precision, device); }
         catch (PrecisionNotSupportedException e) { throw new UserInputException($"--{e.Message}"); }
         using var inference = TorchRuntime.InferenceMode();
-        using var input = Tensor.Randn(batch, config.InChannels, h, w).To(device);
+        using var input = Tensor.Randn(batch, arch.InChannels, h, w).To(device);
         void Pass()
         {
             using var scope = TorchRuntime.NewScope();
             using var autocast = ReducedPrecision.Scope(precision, device);
-            if (model is LeMeViTClassifier classifier) classifier.Classify(input);
-            else model.Forward(input);
+            if (dense) ((IDenseBackbone)model).Forward(input);
+            else ((ISceneClassifier)model).Classify(input);
             if (device.IsCuda) TorchRuntime.CudaSynchronize();
         }
 
@@ -62,7 +63,7 @@ public static class ModelBenchCommand
         try { for (var i = 0; i < 2; i++) Pass(); }
         catch (InputTooSmallException e) { throw new UserInputException($"--size {sizeText}: {e.Message}"); }
         // stderr keeps stdout's last line the result; the line also tells a watcher that timing has begun
-        Console.Error.WriteLine($"timing {config.Name} for {seconds:0.###} s");
+        Console.Error.WriteLine($"timing {arch.Name} for {seconds:0.###} s");
         var clock = Stopwatch.StartNew();
         var passes = 0;
         while (clock.Elapsed.TotalSeconds < seconds)
@@ -73,17 +74,25 @@ public static class ModelBenchCommand
         }
         var rate = passes * batch / clock.Elapsed.TotalSeconds;
         if (profile) PrintProfile(Pass);
-        var gflops = 2.0 * LeMeViTSummary.Compute(config, h, w, withHead: !dense).Sum(r => r.Macs) * rate / 1e9;
-        if (device.IsCuda) Console.WriteLine($"effective {gflops:F1} GFLOP/s on {device}");
-        else
-        {
-            var ceiling = GemmCeiling.MeasureGflops(Math.Clamp(seconds / 4, 0.1, 3));
-            Console.WriteLine($"effective {gflops:F1} GFLOP/s; fp32 GEMM ceiling {ceiling:F1} GFLOP/s ({GemmCeiling.Size}² matmul, " +
-                              $"same threads, this run); ratio {gflops / ceiling:F2}");
-        }
+        // effective GFLOP/s only where the family counts MACs (LIT does not)
+        var summary = arch.Summary(h, w, withHead: !dense);
+        if (summary.All(r => r.Macs is not null))
+            PrintEffectiveRate(2.0 * summary.Sum(r => r.Macs!.Value) * rate / 1e9, device, seconds);
         var variant = (dense ? " dense" : "") + (precision == Precision.Fp32 ? "" : $" {precision.Name()}") + (device.IsCuda ? $" {device}" : "");
-        Console.WriteLine($"{config.Name}{variant} batch={batch} {h}x{w} threads={TorchRuntime.GetNumThreads()}: {rate:F2} img/s");
+        Console.WriteLine($"{arch.Name}{variant} batch={batch} {h}x{w} threads={TorchRuntime.GetNumThreads()}: {rate:F2} img/s");
         return 0;
+    }
+
+    private static void PrintEffectiveRate(double gflops, Device device, double seconds)
+    {
+        if (device.IsCuda)
+        {
+            Console.WriteLine($"effective {gflops:F1} GFLOP/s on {device}");
+            return;
+        }
+        var ceiling = GemmCeiling.MeasureGflops(Math.Clamp(seconds / 4, 0.1, 3));
+        Console.WriteLine($"effective {gflops:F1} GFLOP/s; fp32 GEMM ceiling {ceiling:F1} GFLOP/s ({GemmCeiling.Size}² matmul, " +
+                          $"same threads, this run); ratio {gflops / ceiling:F2}");
     }
 
     /// <summary>One more pass under libtorch's op profiler: the ops that took 95% of the self time, largest first.</summary>

@@ -25,15 +25,14 @@ public static class ModelConvertCommand
 
     private static int Run(string archName, FileInfo weightsFile, FileInfo outputFile)
     {
-        if (LitConfig.TryFromArch(archName) is { } lit) return LitModelCommands.Convert(lit, weightsFile, outputFile);
         var arch = ModelOptions.ResolveArch(archName);
         // checked before the checkpoint is read: a folder or unwritable path is the user's, not a failed rename
         OutputFolder.PrepareFile(outputFile.FullName, ("--weights", weightsFile.FullName));
-        var stateDict = ModelOptions.ReadWeights(weightsFile, arch);
-        var classes = LeMeViTWeights.HeadClasses(stateDict);
-        var config = classes is { } c ? arch with { NumClasses = c } : arch;
-        using LeMeViTBackbone model = classes is null ? new LeMeViTBackbone(config) : new LeMeViTClassifier(config);
-        LeMeViTWeights.Load(model, stateDict, weightsFile.ToString(), strict: true);
+        var stateDict = arch.ReadWeights(weightsFile.FullName);
+        var classes = BackboneCatalog.HeadClasses(stateDict);
+        var config = classes is { } c ? arch.With(c, arch.InChannels) : arch;
+        using var model = config.CreateModel(classes);
+        config.Load(model, stateDict, weightsFile.ToString(), strict: true);
 
         var tensors = model.StateDict().Select(e => new KeyValuePair<string, TensorData>(e.Key, ModelOptions.ToData(e.Value))).ToList();
         var extra = new Dictionary<string, string>

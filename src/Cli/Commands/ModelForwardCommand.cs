@@ -42,14 +42,12 @@ public static class ModelForwardCommand
     {
         ModelOptions.ApplyThreads(threads);
         if (numClasses is < 1) throw new UserInputException($"--num-classes must be at least 1, got {numClasses}");
-        if (LitConfig.TryFromArch(archName) is { } lit) return LitModelCommands.Forward(lit, weightsFile, inputFile, outputFile, numClasses);
         var arch = ModelOptions.ResolveArch(archName);
         OutputFolder.PrepareFile(outputFile.FullName, ("--weights", weightsFile.FullName), ("--input", inputFile.FullName));
-        var stateDict = ModelOptions.ReadWeights(weightsFile, arch);
-        var headClasses = LeMeViTWeights.HeadClasses(stateDict);
+        var stateDict = arch.ReadWeights(weightsFile.FullName);
+        var headClasses = BackboneCatalog.HeadClasses(stateDict);
         if (numClasses is { } k && headClasses is { } h && k != h)
             throw new UserInputException($"{weightsFile}: the head has {h} classes, not --num-classes {k}");
-        var classes = numClasses ?? headClasses;
 
         using var scope = TorchRuntime.NewScope();
         var outputs = new List<KeyValuePair<string, TensorData>>();
@@ -60,25 +58,9 @@ public static class ModelForwardCommand
             x = x.To(device);
             try
             {
-                if (classes is { } c)
-                {
-                    using var model = new LeMeViTClassifier(arch with { NumClasses = c });
-                    ReportLoad(LeMeViTWeights.Load(model, stateDict, weightsFile.ToString()));
-                    model.To(device);
-                    model.Eval();
-                    var (logits, features) = model.ForwardWithFeatures(x);
-                    outputs.Add(new("logits", ModelOptions.ToData(logits)));
-                    AddFeatures(outputs, features);
-                }
-                else
-                {
-                    using var model = new LeMeViTBackbone(arch);
-                    ReportLoad(LeMeViTWeights.Load(model, stateDict, weightsFile.ToString()));
-                    model.To(device);
-                    model.Eval();
-                    Console.Error.WriteLine($"{weightsFile}: no classification head; writing features only (give --num-classes for logits from an untrained head)");
-                    AddFeatures(outputs, model.Forward(x));
-                }
+                var (logits, features) = arch.Forward(stateDict, weightsFile.ToString(), numClasses ?? headClasses, x, device, Console.Error);
+                if (logits is not null) outputs.Add(new("logits", ModelOptions.ToData(logits)));
+                for (var i = 0; i < features.Count; i++) outputs.Add(new($"feature{i + 1}", ModelOptions.ToData(features[i])));
             }
             catch (Exception e) when (e is ArgumentException or InputTooSmallException)
             {
@@ -88,15 +70,5 @@ public static class ModelForwardCommand
         Safetensors.Write(outputFile.FullName, outputs, GeoDenseMetadata.Create(arch.ToJson()));
         Console.WriteLine($"{outputFile}: {string.Join(", ", outputs.Select(o => $"{o.Key} [{string.Join(", ", o.Value.Shape)}]"))}");
         return 0;
-    }
-
-    private static void AddFeatures(List<KeyValuePair<string, TensorData>> outputs, IReadOnlyList<Tensor> features)
-    {
-        for (var i = 0; i < features.Count; i++) outputs.Add(new($"feature{i + 1}", ModelOptions.ToData(features[i])));
-    }
-
-    private static void ReportLoad(LeMeViTLoadReport report)
-    {
-        if (report.HeadMissing) Console.Error.WriteLine("warning: the weights have no classification head; logits come from an untrained head");
     }
 }

@@ -18,8 +18,8 @@ public static class ModelOptions
 
     public static Option<int?> Threads() => ThreadCount.Option("CPU threads for libtorch (default: all cores).");
 
-    public static LeMeViTConfig ResolveArch(string arch) =>
-        LeMeViTConfig.TryFromArch(arch)
+    public static BackboneArch ResolveArch(string arch) =>
+        BackboneCatalog.TryResolve(arch)
         ?? throw new UserInputException($"--arch '{arch}' is not a known backbone; use one of {string.Join(", ", BackboneCatalog.ArchNames)}");
 
     public static Option<string> Device() => new("--device") { Description = "cpu | cuda | cuda:N.", DefaultValueFactory = _ => "cpu" };
@@ -35,10 +35,6 @@ public static class ModelOptions
     }
 
     public static void ApplyThreads(int? threads) => Tasks.Inference.ComputeDevice.SetThreads(threads);
-
-    /// <summary>The state dict of a weights file; a GeoDense file whose stored config names another arch is refused.</summary>
-    public static OrderedDictionary<string, TensorData> ReadWeights(FileInfo weights, LeMeViTConfig arch) =>
-        LeMeViTWeights.ReadStateDict(weights.FullName, arch);
 
     /// <summary>Named tensors from a safetensors file as native tensors (owned by the current scope).</summary>
     public static Tensor ReadTensor(FileInfo file, string name)

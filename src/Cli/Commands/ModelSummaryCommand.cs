@@ -33,20 +33,23 @@ public static class ModelSummaryCommand
     {
         if (numClasses is < 1) throw new UserInputException($"--num-classes must be at least 1, got {numClasses}");
         var (h, w) = ParseSize(sizeText);
-        if (LitConfig.TryFromArch(archName) is { } lit) return LitModelCommands.Summary(lit, h, w, numClasses ?? 1000);
-        var config = ModelOptions.ResolveArch(archName) with { NumClasses = numClasses ?? 1000 };
-        var rows = LeMeViTSummary.Compute(config, h, w);
-        Console.WriteLine($"{config.Name}  input {h}x{w}  classes {config.NumClasses}");
+        var arch = ModelOptions.ResolveArch(archName);
+        arch = arch.With(numClasses ?? 1000, arch.InChannels);
+        var rows = arch.Summary(h, w);
+        Console.WriteLine($"{arch.Name}  input {h}x{w}  classes {arch.NumClasses}");
         Console.WriteLine($"{"part",-8} {"block",5} {"depth",5} {"channels",8} {"map",11} {"params",12} {"MMACs",10}");
+        static string Macs(long? macs) => macs is { } m ? $"{m / 1e6:F1}" : "-";
         foreach (var r in rows)
         {
             var map = r.Height > 0 ? $"{r.Height}x{r.Width}" : "-";
-            Console.WriteLine($"{r.Part,-8} {r.Block,5} {r.Depth,5} {r.Channels,8} {map,11} {r.Parameters,12:N0} {r.Macs / 1e6,10:F1}");
+            Console.WriteLine($"{r.Part,-8} {r.Block,5} {r.Depth,5} {r.Channels,8} {map,11} {r.Parameters,12:N0} {Macs(r.Macs),10}");
         }
         var parameters = rows.Sum(r => r.Parameters);
-        var macs = rows.Sum(r => r.Macs);
-        Console.WriteLine($"{"total",-8} {"",5} {"",5} {"",8} {"",11} {parameters,12:N0} {macs / 1e6,10:F1}");
-        Console.WriteLine($"{config.Name}: {parameters / 1e6:F2}M parameters, {macs / 1e9:F2} GMACs at {h}x{w}");
+        long? macs = rows.All(r => r.Macs is not null) ? rows.Sum(r => r.Macs!.Value) : null;
+        Console.WriteLine($"{"total",-8} {"",5} {"",5} {"",8} {"",11} {parameters,12:N0} {Macs(macs),10}");
+        Console.WriteLine(macs is { } total
+            ? $"{arch.Name}: {parameters / 1e6:F2}M parameters, {total / 1e9:F2} GMACs at {h}x{w}"
+            : $"{arch.Name}: {parameters / 1e6:F2}M parameters (no MAC count for this family)");
         return 0;
     }
 }

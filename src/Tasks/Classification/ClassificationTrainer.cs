@@ -23,7 +23,7 @@ public sealed record ClassificationMetrics(double Top1, double TopK, int K, long
 }
 
 /// <summary>
-/// Trains a LeMeViT classifier on a scene folder on the shared <see cref="TrainingLoop"/>: DeiT-style augmentation
+/// Trains a classifier of any catalog backbone (LeMeViT, LIT) on a scene folder on the shared <see cref="TrainingLoop"/>: DeiT-style augmentation
 /// for aerial scenes, AdamW (no weight decay on norms and biases, as timm), cosine schedule with linear warmup,
 /// label-smoothed cross-entropy, top-1/top-5 validation. Sampling and augmentation are pure functions of
 /// (seed, iteration), so a resumed run reproduces the uninterrupted one. Weights: latest.safetensors (config in the
@@ -52,11 +52,11 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
     }
 
     /// <summary>Validation accuracies of a model on a scene folder (whole scenes resized, no augmentation).</summary>
-    public static ClassificationMetrics Evaluate(LeMeViTClassifier model, SceneFolderDataset data, SceneAugmentation augment, int batchSize,
+    public static ClassificationMetrics Evaluate(ISceneClassifier model, SceneFolderDataset data, SceneAugmentation augment, int batchSize,
         CancellationToken cancellationToken = default, Device? device = null)
     {
-        var wasTraining = model.Training;
-        model.Eval();
+        var wasTraining = model.Module.Training;
+        model.Module.Eval();
         var accuracy = new TopKAccuracy(5);
         try
         {
@@ -71,8 +71,8 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
                     accuracy.Add(model.Classify(x).Cpu(), y);
                 }
         }
-        finally { model.Train(wasTraining); }
-        return new ClassificationMetrics(accuracy.Top1, accuracy.TopK, (int)Math.Min(5, model.Config.NumClasses), accuracy.Count);
+        finally { model.Module.Train(wasTraining); }
+        return new ClassificationMetrics(accuracy.Top1, accuracy.TopK, (int)Math.Min(5, model.NumClasses), accuracy.Count);
     }
 
     sealed class ClassificationTask : ITrainingTask<ClassificationMetrics>
@@ -81,7 +81,8 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
         readonly SceneFolderDataset train;
         readonly SceneFolderDataset? val;
         readonly SceneAugmentation augment;
-        readonly LeMeViTClassifier model;
+        readonly BackboneArch arch;
+        readonly ISceneClassifier model;
 
         public ClassificationTask(ClassificationTrainingOptions options, SceneFolderDataset train, SceneFolderDataset? val, bool resume, TextWriter? log)
         {
@@ -89,14 +90,14 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
             this.train = train;
             this.val = val;
             augment = new SceneAugmentation(options.ImageSize, options.Mean, options.Std, options.MinCropScale);
-            var config = options.Backbone with { NumClasses = train.Classes.Count, InChannels = options.Bands.Count };
-            model = new LeMeViTClassifier(config);
+            arch = options.Backbone.With(train.Classes.Count, options.Bands.Count);
+            model = arch.CreateClassifier();
             try
             {
                 if (options.Pretrained is { } pretrained && !resume)
-                    log?.WriteLine($"pretrained {pretrained}: {LeMeViTWeights.Load(model, LoadWithoutForeignHead(pretrained, config), pretrained, strict: true)}");
-                model.To(options.Device);
-                Optimizer = new AdamW(ParameterGroups(model), options.LearningRate, options.Betas.Beta1, options.Betas.Beta2, weightDecay: options.WeightDecay);
+                    log?.WriteLine($"pretrained {pretrained}: {arch.Load(model.Module, LoadWithoutForeignHead(pretrained, arch.NumClasses), pretrained, strict: true)}");
+                model.Module.To(options.Device);
+                Optimizer = new AdamW(ParameterGroups(model.Module), options.LearningRate, options.Betas.Beta1, options.Betas.Beta2, weightDecay: options.WeightDecay);
             }
             catch
             {
@@ -105,12 +106,12 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
             }
         }
 
-        public Module Model => model;
+        public Module Model => model.Module;
         public Optimizer Optimizer { get; }
         public IReadOnlyList<string> LossNames { get; } = ["loss"];
         public bool CanValidate => val is not null;
 
-        public IReadOnlyDictionary<string, string> WeightsMetadata => GeoDenseMetadata.Create(model.Config.ToJson(),
+        public IReadOnlyDictionary<string, string> WeightsMetadata => GeoDenseMetadata.Create(arch.ToJson(),
             new Dictionary<string, string> { ["geodense.classes"] = JsonSerializer.Serialize(train.Classes) });
 
         public IReadOnlyList<double> Step(long iteration, double learningRate)
@@ -148,10 +149,10 @@ public sealed class ClassificationTrainer(ClassificationTrainingOptions options,
         return [new ParamGroup(named.Where(p => !NoDecay(p)).Select(p => p.Value)), new ParamGroup(named.Where(NoDecay).Select(p => p.Value)) { WeightDecay = 0 }];
     }
 
-    static OrderedDictionary<string, TensorData> LoadWithoutForeignHead(string path, LeMeViTConfig config)
+    static OrderedDictionary<string, TensorData> LoadWithoutForeignHead(string path, int numClasses)
     {
-        var stateDict = LeMeViTWeights.ReadStateDict(path);
-        if (LeMeViTWeights.HeadClasses(stateDict) is { } classes && classes != config.NumClasses)
+        var stateDict = LeMeViTWeights.ReadStateDict(path);   // the checkpoint layouts are the same for every family
+        if (BackboneCatalog.HeadClasses(stateDict) is { } classes && classes != numClasses)
             foreach (var key in stateDict.Keys.Where(k => k.StartsWith("head.", StringComparison.Ordinal)).ToList())
                 stateDict.Remove(key);
         return stateDict;

@@ -5,12 +5,13 @@ using GeoDense.Tasks.Pipelines;
 namespace GeoDense.Tasks.Classification;
 
 /// <summary>
-/// Everything scene-classification training needs (the way LeMeViT is pre-trained). Defaults follow the
+/// Everything scene-classification training needs (the way LeMeViT and LIT are pre-trained). Defaults follow the
 /// reference recipe (DeiT-style: AdamW, cosine schedule with warmup, label smoothing 0.1), scaled down.
 /// </summary>
 public sealed record ClassificationTrainingOptions
 {
-    public required LeMeViTConfig Backbone { get; init; }
+    /// <summary>Any catalog backbone (<see cref="BackboneCatalog"/>); its head size and bands are set from the data.</summary>
+    public required BackboneArch Backbone { get; init; }
     public required string TrainRoot { get; init; }
     /// <summary>Validation folder (same class folders); null validates on nothing.</summary>
     public string? ValRoot { get; init; }
@@ -47,10 +48,8 @@ public sealed record ClassificationTrainingOptions
         foreach (var (name, data) in new[] { ("train.data", (DataSection?)train.Data), ("train.val", train.Val) })
             if (data is not null && data.Format != "folder")
                 throw new ClassificationInputException($"{source}: {name}.format is '{data.Format}'; classification reads `folder` data (one sub-folder per class)");
-        var backbone = LeMeViTConfig.TryFromArch(pipeline.Model.Backbone)
-            ?? throw new ClassificationInputException(LitConfig.TryFromArch(pipeline.Model.Backbone) is null
-                ? $"{source}: model.backbone '{pipeline.Model.Backbone}' is not one of {string.Join(", ", LeMeViTConfig.ArchNames)}"
-                : $"{source}: model.backbone '{pipeline.Model.Backbone}': scene classification trains LeMeViT backbones only (docs/lit.md); use one of {string.Join(", ", LeMeViTConfig.ArchNames)}");
+        var backbone = BackboneCatalog.TryResolve(pipeline.Model.Backbone)
+            ?? throw new ClassificationInputException($"{source}: model.backbone '{pipeline.Model.Backbone}' is not one of {string.Join(", ", BackboneCatalog.ArchNames)}");
         if (pipeline.Optimizer() is not "adamw")
             throw new ClassificationInputException($"{source}: train.optimizer.type '{train.Optimizer.Type}' is not supported for classification; use adamw");
         if (train.Schedule.Type != "cosine")

@@ -1,6 +1,6 @@
 namespace GeoDense.Tasks.Pipelines;
 
-/// <summary>`task: classification` — scene classification, the way LeMeViT is pre-trained; writes no raster outputs.</summary>
+/// <summary>`task: classification` — scene classification, the way LeMeViT and LIT are pre-trained; writes no raster outputs.</summary>
 public sealed record ClassificationPipeline : Pipeline
 {
     public ClassificationPipeline() => Output = new OutputSection { Formats = [] };
@@ -19,7 +19,7 @@ public sealed record ClassificationPipeline : Pipeline
     }
 }
 
-/// <summary>`model` of scene classification: the LeMeViT classifier (mean-pooled tokens + a linear head).</summary>
+/// <summary>`model` of scene classification: a catalog backbone's classifier (LeMeViT or LIT: pooled tokens + a linear head).</summary>
 public sealed record ClassificationModelSection
 {
     public required string Backbone { get; init; }

@@ -46,6 +46,31 @@ public static class Init
         return tensor;
     }
 
+    /// <summary>
+    /// timm's vision-transformer initialisation (the `_init_weights` of LeMeViT's and LIT's reference code), applied to
+    /// every submodule in <see cref="Module.Modules"/> order: Linear weights trunc-normal(std 0.02) with zero bias,
+    /// LayerNorms weight 1 / bias 0; convolutions, BatchNorms and parameters of other kinds keep what they have. The
+    /// order of the draws is part of the contract: a model's initial weights for a seed must not change.
+    /// </summary>
+    public static void TimmLinearsAndNorms_(Module model)
+    {
+        using var noGrad = TorchRuntime.NoGrad();
+        foreach (var module in model.Modules())
+        {
+            switch (module)
+            {
+                case Linear linear:
+                    TruncNormal_(linear.Weight, std: 0.02);
+                    if (linear.Bias is not null) Zeros_(linear.Bias);
+                    break;
+                case LayerNorm norm:
+                    if (norm.Weight is not null) Ones_(norm.Weight);
+                    if (norm.Bias is not null) Zeros_(norm.Bias);
+                    break;
+            }
+        }
+    }
+
     public static Tensor KaimingUniform_(Tensor tensor, double a = 0, FanMode mode = FanMode.FanIn, Nonlinearity nonlinearity = Nonlinearity.LeakyRelu)
     {
         var std = CalculateGain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode));
