@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using GeoDense.Cli.Commands;
 
 namespace GeoDense.Cli.Tests;

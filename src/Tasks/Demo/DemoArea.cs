@@ -9,18 +9,22 @@ namespace GeoDense.Tasks.Demo;
 /// <summary>
 /// The demo's synthetic area, one georeferenced grid (UTM 33N, 5 cm pixels) seen on two dates. The town
 /// (<see cref="SyntheticTown"/>) fills the top <see cref="TownRows"/> rows; below it an open field holds plane-, ship- and
-/// vehicle-like oriented objects (<see cref="SyntheticObjects"/>, in squares of <see cref="FieldRows"/>²). Date 2 is the
+/// vehicle-like oriented objects (<see cref="SyntheticObjects"/>, in squares of <see cref="FieldRows"/>²). The objects to
+/// detect are those and the town's cars (small vehicles). Date 2 is the
 /// town <see cref="SyntheticTown.Rebuilt"/> (buildings demolished and built), under another sun: a per-band gain and
 /// offset and its own sensor noise. The objects stand still. Columns left of <see cref="NodataColumns"/> are nodata
 /// (0, declared) on both dates. Deterministic in <see cref="Seed"/>.
 /// </summary>
 public sealed record DemoArea(int Width, int TownRows, int FieldRows, int Seed, int NodataColumns = 0)
 {
-    /// <summary>Truth value of pixels that are not scored (nodata, the field for segmentation).</summary>
+    /// <summary>Truth value of pixels that are not scored (the nodata strip).</summary>
     public const byte Unscored = 255;
 
-    /// <summary>Segmentation class of the town's clutter, scored by no one (the demo pipeline's ignore_index).</summary>
-    const byte Clutter = 5, Building = 1;
+    /// <summary>Segmentation classes (Potsdam's; clutter is the demo pipeline's ignore_index).</summary>
+    const byte Building = 1, LowVegetation = 2, Clutter = 5;
+
+    /// <summary>The detection class of the town's cars: the vehicle-like kind of <see cref="SyntheticObjects"/>.</summary>
+    const string VehicleClass = "small-vehicle";
 
     public int Height => TownRows + FieldRows;
 
@@ -46,12 +50,12 @@ public sealed record DemoArea(int Width, int TownRows, int FieldRows, int Seed, 
                 classes.AsSpan(0, townPlane));
             later.Render(0, 0, Width, TownRows, date2.AsSpan(0, townPlane), date2.AsSpan(plane, townPlane), date2.AsSpan(2 * plane, townPlane),
                 laterClasses);
+            // the town's cars are vehicles to detect too (axis-aligned, in DOTA's corner order), unless the nodata strip hides them
+            objects.AddRange(town.Cars.Where(c => c.Left >= NodataColumns).Select(c =>
+                new DotaObject(new Quad(c.Left, c.Top, c.Right, c.Top, c.Right, c.Bottom, c.Left, c.Bottom), VehicleClass, Difficult: false)));
+            // a change is a building that appeared or disappeared; everything else is the same ground under another sun
             for (int i = 0; i < townPlane; i++)
-            {
-                // a change is a building that appeared or disappeared; everything else is the same ground under another sun
                 change[i] = (byte)((classes[i] == Building) != (laterClasses[i] == Building) ? 1 : 0);
-                if (classes[i] == Clutter) classes[i] = Unscored;
-            }
         }
 
         // the field: squares of generated ground with objects, right of the nodata strip so that every object is visible
@@ -71,7 +75,10 @@ public sealed record DemoArea(int Width, int TownRows, int FieldRows, int Seed, 
                 }
             objects.AddRange(placed.Select(o => o with { Polygon = o.Polygon.Transform(1, x0, 1, TownRows) }));
         }
-        for (int y = TownRows; y < Height; y++) classes.AsSpan(y * Width, Width).Fill(Unscored);
+        // the field's ground is low vegetation; its objects are clutter (painted in their kind's exact colour, which no ground pixel has)
+        var objectColours = SyntheticObjects.Kinds.Select(k => (k.R, k.G, k.B)).ToHashSet();
+        for (int i = TownRows * Width; i < plane; i++)
+            classes[i] = objectColours.Contains((date1[i], date1[plane + i], date1[2 * plane + i])) ? Clutter : LowVegetation;
 
         Illuminate(date2, plane);
         for (int y = 0; y < Height; y++)
@@ -108,6 +115,20 @@ public sealed record DemoArea(int Width, int TownRows, int FieldRows, int Seed, 
         return (date1, date2);
     }
 
+    /// <summary>Date 1 and its classes as an ISPRS Potsdam tile (`2_Ortho_RGB/`, RGB-coded `5_Labels_all/`), to train segmentation on.</summary>
+    public void WritePotsdamTile(string root, string id)
+    {
+        var images = Render();
+        int plane = Width * Height;
+        var labels = new byte[3 * plane];
+        PotsdamPalette.Encode(images.Classes, labels.AsSpan(0, plane), labels.AsSpan(plane, plane), labels.AsSpan(2 * plane, plane));
+        foreach (var (folder, file, pixels) in new[] { ("2_Ortho_RGB", $"top_potsdam_{id}_RGB.tif", images.Date1), ("5_Labels_all", $"top_potsdam_{id}_label.tif", labels) })
+        {
+            Directory.CreateDirectory(Path.Combine(root, folder));
+            WriteRaster(Path.Combine(root, folder, file), pixels, 3, null);
+        }
+    }
+
     /// <summary>A georeferenced raster of the area (COG): bands of <paramref name="pixels"/>, band-sequential.</summary>
     public void WriteRaster(string path, byte[] pixels, int bands, double? nodata)
     {
@@ -119,8 +140,8 @@ public sealed record DemoArea(int Width, int TownRows, int FieldRows, int Seed, 
 }
 
 /// <summary>
-/// The area rendered: both dates (band-sequential RGB), the segmentation truth (the demo classes; <see cref="DemoArea.Unscored"/>
-/// on clutter, the field and nodata), the change truth (0/1; unscored on nodata) and the objects in pixel coordinates.
+/// The area rendered: both dates (band-sequential RGB), the segmentation truth (Potsdam's classes; <see cref="DemoArea.Unscored"/>
+/// on nodata), the change truth (0/1; unscored on nodata) and the objects in pixel coordinates.
 /// </summary>
 public sealed record DemoAreaImages(int Width, int Height, byte[] Date1, byte[] Date2, byte[] Classes, byte[] Change,
     IReadOnlyList<DotaObject> Objects);

@@ -49,6 +49,10 @@ public sealed class SyntheticTown
         return new SyntheticTown(width, height, (uint)seed * 2654435761u + 1, shapes);
     }
 
+    /// <summary>The cars as rectangles [left, right) x [top, bottom) in scene pixels (trees may hide part of a parked one).</summary>
+    public IEnumerable<(int Left, int Top, int Right, int Bottom)> Cars =>
+        shapes.Where(s => s.Kind == Kind.Car).Select(s => (s.Left, s.Top, s.Right, s.Bottom));
+
     /// <summary>
     /// The same town at a later date: about <paramref name="demolishedShare"/> of the buildings gone (the grass, yard or
     /// trees around them show) and <paramref name="built"/> new buildings where no road, yard, car or building stands

@@ -16,6 +16,9 @@ public static class DetectionStage
     /// <summary>The Task1 image name of the area (the truth's labelTxt file is named after it).</summary>
     const string ImageName = "area";
 
+    /// <summary>Seeds of the training and validation areas (any but the demo area's), and their town's height.</summary>
+    const int TrainSeed = 300, ValSeed = 400, TownStrip = 256;
+
     public static DetectionPipeline Pipeline(string folder, DemoScale scale)
     {
         var data = Path.Combine(folder, "data", "detection");
@@ -46,9 +49,13 @@ public static class DetectionStage
         if (retrain || !model.CanReuse(pipeline))
         {
             var train = pipeline.Train!;
-            // the learning test's data: 256² scenes of six objects, one held-out 400² scene to validate on
+            // the learning test's scenes of objects on open ground, and demo areas of other seeds (a town strip with its
+            // cars next to the field of objects); one more such area to validate on
+            foreach (var root in new[] { train.Data.Root, train.Val?.Root })
+                if (root is not null && Directory.Exists(root)) Directory.Delete(root, recursive: true);
             SyntheticObjects.WriteDataset(train.Data.Root, count: scale.DetectionScenes, size: 256, objectsPerImage: 6, seed: 11);
-            if (train.Val is { } val) SyntheticObjects.WriteDataset(val.Root, count: 1, size: 400, objectsPerImage: 12, seed: 12, prefix: "H");
+            DemoObjectScenes.WriteDota(train.Data.Root, Enumerable.Range(TrainSeed, scale.DetectionAreas), scale.Width / 2, TownStrip, scale.FieldRows);
+            if (train.Val is { } val) DemoObjectScenes.WriteDota(val.Root, [ValSeed], scale.Width / 2, TownStrip, scale.FieldRows);
             Console.WriteLine($"      training {pipeline.Model.Backbone} + Oriented R-CNN for {train.Iterations} iterations (batch {train.BatchSize})");
             model.StartTraining();
             var result = new DetectionTrainer(pipeline, train.WorkDir, device, TrainCommand.Report(new PipelineProgress("train detection", "it")))

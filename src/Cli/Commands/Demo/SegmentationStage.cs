@@ -12,6 +12,10 @@ namespace GeoDense.Cli.Commands.Demo;
 /// </summary>
 public static class SegmentationStage
 {
+    /// <summary>The Potsdam tile id of the town-and-field tile (listed in the demo pipeline's train tiles) and its seed.</summary>
+    const string FieldTileId = "2_1";
+    const int FieldTileSeed = 21;
+
     public static SegmentationPipeline Pipeline(string folder, DemoScale scale)
     {
         var data = Path.Combine(folder, "data", "segmentation");
@@ -42,6 +46,9 @@ public static class SegmentationStage
             var train = pipeline.Train!;
             foreach (var (id, size, seed) in scale.SegmentationTiles)
                 SyntheticPotsdam.WriteTile(train.Data.Root, id, size, size, seed);
+            // and a demo area of another seed, so that the field and its objects are no surprise
+            int tile = scale.SegmentationTiles[0].Size;
+            new DemoArea(tile, tile / 2, tile / 2, FieldTileSeed).WritePotsdamTile(train.Data.Root, FieldTileId);
             Console.WriteLine($"      training {pipeline.Model.Backbone} + UperNet for {train.Iterations} iterations (batch {train.BatchSize}, crops {train.Augment.CropSize})");
             model.StartTraining();
             var result = new SegmentationTrainer(pipeline, train.WorkDir, device, TrainCommand.Report(new PipelineProgress("train segmentation", "it")))
@@ -57,7 +64,7 @@ public static class SegmentationStage
         return (outputs, Score(outputs.Classes, pipeline, truth));
     }
 
-    /// <summary>The class map against the town's true classes; clutter, the field and the nodata strip are not scored.</summary>
+    /// <summary>The class map against the area's true classes; clutter (the objects too) and the nodata strip are not scored.</summary>
     static SegmentationMetrics Score(string classPath, SegmentationPipeline pipeline, DemoAreaImages truth)
     {
         using var classes = Raster.Open(classPath);
