@@ -3,9 +3,7 @@ using GeoDense.Cli;
 using GeoDense.Cli.Commands;
 using GeoDense.Geo;
 
-var root = new RootCommand("GeoDense: dense prediction on geospatial rasters (LeMeViT + UperNet / Oriented R-CNN / BIT).");
-foreach (var command in CommandCatalog.All())
-    root.Subcommands.Add(command);
+var root = CommandCatalog.Root();
 Interruption.Install();
 CliWarnings.Install();
 return CliErrors.Run(() =>

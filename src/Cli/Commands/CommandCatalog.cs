@@ -5,11 +5,19 @@ namespace GeoDense.Cli.Commands;
 /// <summary>Every top-level `geodense` command, in help order. Add new commands here.</summary>
 public static class CommandCatalog
 {
+    /// <summary>The `geodense` command with every command under it (the program runs it; the help test walks it).</summary>
+    public static RootCommand Root()
+    {
+        var root = new RootCommand("GeoDense: dense prediction on geospatial rasters (LeMeViT + UperNet / Oriented R-CNN / BIT).");
+        foreach (var command in All()) root.Subcommands.Add(command);
+        return root;
+    }
+
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Create();
         yield return InfoCommand.Create();
-        yield return DemoCommand.Create();
+        yield return Demo.DemoCommand.Create();
         yield return ModelCommand.Create();
         yield return SegmentCommand.Create();
         yield return ChangeMapCommand.Create();

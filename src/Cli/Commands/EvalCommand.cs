@@ -11,7 +11,7 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var task = new Argument<string>("task") { Description = "segmentation | detection | change | classification" };
+        var task = new Argument<string>("task") { Description = "What to evaluate: segmentation, detection or change." };
         var pipeline = PipelineOptions.Pipeline();
         var weights = PipelineOptions.Weights();
         var data = new Option<string>("--data") { Description = "Dataset root, in the pipeline's data format.", Required = true };
@@ -19,9 +19,9 @@ public static class EvalCommand
         var threads = PipelineOptions.Threads();
         // detection scores a submission against labels instead: the options of one task are optional for the other
         pipeline.Required = weights.Required = data.Required = false;
-        var submission = new Option<string?>("--submission") { Description = "detection: Task1 results, a folder or zip of Task1_<class>.txt." };
-        var labels = new Option<string?>("--labels") { Description = "detection: folder of DOTA label files (the images scored)." };
-        var classes = new Option<string?>("--classes") { Description = "detection: classes to score, comma-separated (default: DOTA v1.0's 15)." };
+        var submission = new Option<string?>("--submission") { Description = "Detection without a model: Task1 results to score, a folder or zip of Task1_<class>.txt." };
+        var labels = new Option<string?>("--labels") { Description = "Detection without a model: the folder of DOTA label files the submission is scored against." };
+        var classes = new Option<string?>("--classes") { Description = "Detection without a model: classes to score, comma-separated (default: DOTA v1.0's 15)." };
         var command = new Command("eval", "Evaluate weights on a dataset, or score a DOTA Task1 submission.")
             { task, pipeline, weights, data, output, threads, submission, labels, classes };
         command.SetAction(parse => CliErrors.Run(() => parse.GetValue(task) switch

@@ -22,7 +22,7 @@ public static class ModelOptions
         BackboneCatalog.TryResolve(arch)
         ?? throw new UserInputException($"--arch '{arch}' is not a known backbone; use one of {string.Join(", ", BackboneCatalog.ArchNames)}");
 
-    public static Option<string> Device() => new("--device") { Description = "cpu | cuda | cuda:N.", DefaultValueFactory = _ => "cpu" };
+    public static Option<string> Device() => new("--device") { Description = "Where to run: cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
 
     public static Device ResolveDevice(string text)
     {

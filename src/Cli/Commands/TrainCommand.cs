@@ -11,7 +11,7 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var task = new Argument<string>("task") { Description = "segmentation | detection | change | classification" };
+        var task = new Argument<string>("task") { Description = "What to train: segmentation, detection, change or classification." };
         var pipeline = PipelineOptions.Pipeline();
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint in the work directory." };
         var workDir = new Option<string?>("--work-dir") { Description = "Override train.work_dir." };

@@ -11,7 +11,8 @@ namespace GeoDense.Tasks.ChangeDetection;
 /// </summary>
 public static class ChangeReport
 {
-    static readonly IReadOnlyList<Rgb> Colours = [new(40, 40, 40), PngPreview.ChangeTint];
+    /// <summary>Unchanged and changed, as every change layer and legend draws them.</summary>
+    public static readonly IReadOnlyList<Rgb> Colours = [new(40, 40, 40), PngPreview.ChangeTint];
 
     public static string Write(ChangePipeline pipeline, string outputDir, IReadOnlyList<(ChangeMapPair Pair, ChangeMapOutputs Outputs)> runs, string subtitle)
     {

@@ -10,6 +10,7 @@ public sealed class SyntheticTown
 {
     const int BandRows = 256;   // shapes are bucketed by 256-row bands so a window only visits nearby shapes
     readonly List<Shape>[] bands;
+    readonly List<Shape> shapes;
     readonly uint seed;
 
     public int Width { get; }
@@ -17,7 +18,7 @@ public sealed class SyntheticTown
 
     SyntheticTown(int width, int height, uint seed, List<Shape> shapes)
     {
-        Width = width; Height = height; this.seed = seed;
+        Width = width; Height = height; this.seed = seed; this.shapes = shapes;
         bands = new List<Shape>[(height + BandRows - 1) / BandRows];
         for (int i = 0; i < bands.Length; i++) bands[i] = [];
         foreach (var s in shapes)
@@ -46,6 +47,34 @@ public sealed class SyntheticTown
 
         foreach (var road in roads) PlaceCars(road, rng, s => Add(s));
         return new SyntheticTown(width, height, (uint)seed * 2654435761u + 1, shapes);
+    }
+
+    /// <summary>The cars as rectangles [left, right) x [top, bottom) in scene pixels (trees may hide part of a parked one).</summary>
+    public IEnumerable<(int Left, int Top, int Right, int Bottom)> Cars =>
+        shapes.Where(s => s.Kind == Kind.Car).Select(s => (s.Left, s.Top, s.Right, s.Bottom));
+
+    /// <summary>
+    /// The same town at a later date: about <paramref name="demolishedShare"/> of the buildings gone (the grass, yard or
+    /// trees around them show) and <paramref name="built"/> new buildings where no road, yard, car or building stands
+    /// (trees make way). Textures are the same, so only the buildings differ between the two renders.
+    /// </summary>
+    public SyntheticTown Rebuilt(int seed, double demolishedShare, int built)
+    {
+        var rng = new Random(seed);
+        var later = shapes.Where(s => s.Kind != Kind.Building || rng.NextDouble() >= demolishedShare).ToList();
+        int order = shapes.Count;
+        for (int added = 0, attempt = 0; added < built && attempt < 200 * built; attempt++)
+        {
+            int w = rng.Next(30, 80), h = rng.Next(30, 80);
+            if (w + 8 >= Width || h + 8 >= Height) break;
+            int x = rng.Next(4, Width - w - 4), y = rng.Next(4, Height - h - 4);
+            // a margin of 4 pixels keeps the new roof clear of what stands (the change is the whole footprint)
+            if (shapes.Concat(later).Any(s => s.Kind is not (Kind.Tree or Kind.Clutter)
+                    && s.Left < x + w + 4 && x - 4 < s.Right && s.Top < y + h + 4 && y - 4 < s.Bottom)) continue;
+            later.Add(Shape.Rect(x, y, x + w, y + h, Kind.Building, rng) with { Order = order++ });
+            added++;
+        }
+        return new SyntheticTown(Width, Height, seed: this.seed, later);
     }
 
     /// <summary>Renders a window: band-sequential R, G, B (width*height each) and class indices.</summary>
