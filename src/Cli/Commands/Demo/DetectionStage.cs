@@ -69,7 +69,7 @@ public static class DetectionStage
         var detector = new DotaDetector(pipeline, DetectionEvaluator.WindowDetector(session.Model), session.Device);
         var bar = new PipelineProgress("detect", "windows");
         var outputs = detector.Detect(date1, output, ImageName, p => bar.Report(p.Done, p.Total, p.TilesPerSecond), Interruption.Token);
-        var task1 = detector.ToTask1([outputs]);
+        var task1 = DotaDetector.ToTask1(pipeline.Model.Classes, [outputs]);
         Task1Submission.WriteFolder(Path.Combine(output, "Task1"), pipeline.Model.Classes, task1);
         var zip = Path.Combine(output, "Task1.zip");
         Task1Submission.WriteZip(zip, pipeline.Model.Classes, task1);
