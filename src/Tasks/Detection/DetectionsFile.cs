@@ -15,7 +15,8 @@ public static class DetectionsFile
 {
     public static string PathOf(string outputDir, string stem) => Path.Combine(outputDir, $"{stem}_detections.json");
 
-    sealed record Stored(string Input, string ImageName, int Windows, double Seconds, IReadOnlyList<string> Polygons, string Preview,
+    /// <summary>No timing: the file of a resumed run is byte for byte that of an uninterrupted one, like every other output.</summary>
+    sealed record Stored(string Input, string ImageName, int Windows, IReadOnlyList<string> Polygons, string Preview,
         IReadOnlyList<StoredDetection> Detections);
 
     sealed record StoredDetection(string Class, int ClassId, double Score, double[] Polygon);
@@ -31,7 +32,7 @@ public static class DetectionsFile
     public static string Write(string outputDir, DetectOutputs outputs, IReadOnlyList<string> classes)
     {
         var path = PathOf(outputDir, outputs.ImageName);
-        var stored = new Stored(outputs.Input, outputs.ImageName, outputs.Windows, outputs.Seconds,
+        var stored = new Stored(outputs.Input, outputs.ImageName, outputs.Windows,
             outputs.Polygons.Select(p => Path.GetRelativePath(outputDir, p)).ToList(), Path.GetRelativePath(outputDir, outputs.Preview),
             outputs.Detections.Select(d => new StoredDetection(classes[d.ClassId], d.ClassId, d.Score, d.Polygon.ToArray())).ToList());
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(stored, Json));
@@ -47,7 +48,7 @@ public static class DetectionsFile
         if (stored?.Detections is null || stored.Polygons is null || stored.Preview is null) throw Unreadable(path, "fields are missing");
         return new DetectOutputs(stored.Input, stored.ImageName,
             stored.Detections.Select(d => new Detection(d.ClassId, d.Score, Quad.FromArray(d.Polygon))).ToList(),
-            stored.Polygons.Select(p => Path.Combine(outputDir, p)).ToList(), Path.Combine(outputDir, stored.Preview), stored.Windows, stored.Seconds);
+            stored.Polygons.Select(p => Path.Combine(outputDir, p)).ToList(), Path.Combine(outputDir, stored.Preview), stored.Windows, Seconds: 0);
     }
 
     static PipelineInputException Unreadable(string path, string why) =>
