@@ -98,9 +98,12 @@ public sealed class BatchJournal : IDisposable
         }
         // a unit a killed run was writing is redone; the temporaries it left are of no use
         GeoDense.IO.AtomicFile.DeleteAbandoned(outputDir);
+        bool cutShort = reuse && !EndsWithNewline(path);
         var writer = new StreamWriter(new FileStream(path, reuse ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read));
         var journal = new BatchJournal(outputDir, say, earlier, writer);
         if (!reuse) journal.Append(new JobStarted(job));
+        // a line cut short ends without a newline: the next record starts a line of its own
+        else if (cutShort) writer.WriteLine();
         return journal;
     }
 
@@ -152,6 +155,14 @@ public sealed class BatchJournal : IDisposable
         if (!File.Exists(input)) return input; // /vsi paths: the path is all there is
         var info = new FileInfo(input);
         return string.Create(CultureInfo.InvariantCulture, $"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}");
+    }
+
+    static bool EndsWithNewline(string path)
+    {
+        using var stream = File.OpenRead(path);
+        if (stream.Length == 0) return true;
+        stream.Seek(-1, SeekOrigin.End);
+        return stream.ReadByte() == '\n';
     }
 
     static JournalRecord? TryParse(string line)
