@@ -1,6 +1,7 @@
 using GeoDense.Tasks.Detection;
 using GeoDense.Tasks.Detection.Dota;
 using GeoDense.Tasks.Inference;
+using Detection = GeoDense.Tasks.Detection.Detection;
 
 namespace GeoDense.Tasks.Tests.Inference;
 
