@@ -1,7 +1,7 @@
 using GeoDense.Tasks.Detection;
 using GeoDense.Tasks.Detection.Dota;
 using GeoDense.Tasks.Inference;
-using Detection = GeoDense.Tasks.Detection.Detection;
+using DetectedBox = GeoDense.Tasks.Detection.Detection;
 
 namespace GeoDense.Tasks.Tests.Inference;
 
@@ -76,7 +76,7 @@ public sealed class BatchJournalTests : IDisposable
     public void Detections_read_back_exactly_as_they_were_written()
     {
         var preview = Write("P1_detections.png");
-        var detections = new List<Detection>
+        var detections = new List<DetectedBox>
         {
             new(1, 0.1f + 0.2f, Quad.FromArray([0.1, 1.0 / 3, 1e-7, 2, 100.25f, 3, Math.PI, 5])),
             new(0, 0.30000001192092896, new Quad(1, 2, 3, 4, 5, 6, 7, 8)),
