@@ -39,8 +39,14 @@ public sealed class RunOptions
         var option = new Option<string?>("--device")
         {
             Description = "auto | cpu | cuda (default: the pipeline's `device`; auto picks CUDA when this libtorch has a device).",
+            HelpName = string.Join('|', Pipeline.Devices),
         };
-        option.AcceptOnlyFromAmong([.. Pipeline.Devices]);
+        // one line, as every usage error (the parser's own list of choices spans several)
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ } token] && !Pipeline.Devices.Contains(token.Value))
+                result.AddError($"--device must be one of {string.Join(", ", Pipeline.Devices)}, got {token.Value}");
+        });
         return option;
     }
 
