@@ -68,6 +68,17 @@ public class UsageErrorTests
         Assert.Contains($"got {threads}", line);
     }
 
+    [Theory]
+    [InlineData("segment", "--input", "--device", "gpu", "--device must be one of auto, cpu, cuda, got gpu")]
+    [InlineData("detect", "--input", "--batch-size", "0", "--batch-size must be at least 1, got 0")]
+    [InlineData("change", "--before", "--device", "tpu", "--device must be one of auto, cpu, cuda, got tpu")]
+    public void Run_options_are_checked_at_parse_time_the_same_way_on_every_command(string command, string input, string option, string value, string message)
+    {
+        var (code, stdout, stderr) = GeodenseProcess.Run(command, "--pipeline", "missing.yaml", "--weights", "missing.safetensors",
+            input, "missing.tif", "--output", "out", option, value);
+        Assert.Contains(message, AssertOneErrorLine(code, stdout, stderr));
+    }
+
     [Fact]
     public void Model_commands_bound_threads_too()
     {
