@@ -13,7 +13,8 @@ using GeoDense.Torch;
 //   train      [--dir D]                             trains the nano demo model as the learning test does (24 scenes,
 //                                                    120 iterations) into D/weights/latest.safetensors
 // The model is the nano demo pipeline (pipelines/demo-detection.yaml: lemevit-nano, FPN 32, FC 128, windows 256 /
-// stride 200, batch 2); random weights unless --weights (untrained weights fill every window with max_per_image boxes).
+// stride 200, batch 2); random weights unless --weights (their boxes mean nothing, and how many there are changes the
+// merge time).
 var mode = args.Length > 0 ? args[0] : "throughput";
 string Arg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 int size = int.Parse(Arg("--size", "2000"), CultureInfo.InvariantCulture);
