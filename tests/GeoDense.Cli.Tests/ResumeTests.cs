@@ -87,6 +87,19 @@ public class ResumeTests
         finally { Directory.Delete(root, true); }
     }
 
+    [Fact]
+    public void Detection_training_killed_and_resumed_equals_the_uninterrupted_run()
+    {
+        var root = Directory.CreateTempSubdirectory("geodense-resume-").FullName;
+        try
+        {
+            // flips and the RPN / R-CNN samplers (libtorch's generator) make it depend on (seed, iteration) too
+            var (train, val) = DetectionCommandTests.Data(root);
+            AssertResumeReproducesTheRun(root, "detection", DetectionCommandTests.Yaml(train, val, iterations: 16));
+        }
+        finally { Directory.Delete(root, true); }
+    }
+
     /// <summary>
     /// Trains 16 iterations straight; then builds the work folder of a run killed while saving the checkpoint after
     /// iteration 8 (checkpoints up to 6 complete, the model file of 8 without its optimizer file, logs that ran ahead)
