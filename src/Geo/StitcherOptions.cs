@@ -3,8 +3,8 @@ namespace GeoDense.Geo;
 /// <summary>How stitched probabilities are stored: float32 (nodata NaN) or uint8 with 0..254 = 0..1 (255 = nodata).</summary>
 public enum ProbabilityEncoding { Float32, ScaledByte }
 
-/// <summary>Receives finished class ids, one full-width block of rows at a time (in any row order).</summary>
-public delegate void ClassRowsSink(PixelWindow rows, ReadOnlySpan<byte> classIds);
+/// <summary>Receives finished class ids, one output block (a 2-D tile of the grid, row-major ids) at a time, in any order.</summary>
+public delegate void ClassBlockSink(PixelWindow block, ReadOnlySpan<byte> classIds);
 
 /// <summary>
 /// What the stitcher writes. <see cref="ClassPath"/> gets argmax class ids (uint8, nodata <see cref="ClassNoData"/>);
@@ -14,6 +14,9 @@ public delegate void ClassRowsSink(PixelWindow rows, ReadOnlySpan<byte> classIds
 /// <see cref="AlsoNodataIn"/> (same grid, same <see cref="NodataBands"/>: the other date of a change pair), so a pixel
 /// is output nodata when it is nodata in any of them.
 /// <see cref="Overlap"/> is the overlap of neighbouring windows in tile pixels (tile - stride); defaults to a quarter tile.
+/// <see cref="MemoryBudget"/> (bytes) caps the accumulators of unfinished output blocks held in memory; beyond it they are
+/// parked in a scratch file in <see cref="ScratchFolder"/> (default: the output file's folder) until their windows
+/// arrive. The result is the same either way.
 /// </summary>
 public sealed record StitcherOptions(
     int Channels,
@@ -26,12 +29,18 @@ public sealed record StitcherOptions(
     int[]? NodataBands = null,
     int? Overlap = null,
     byte ClassNoData = 255,
-    ClassRowsSink? ClassSink = null,
-    IReadOnlyList<string>? AlsoNodataIn = null)
+    ClassBlockSink? ClassSink = null,
+    IReadOnlyList<string>? AlsoNodataIn = null,
+    long MemoryBudget = StitcherOptions.DefaultMemoryBudget,
+    string? ScratchFolder = null)
 {
+    /// <summary>64 MiB: a frontier of unfinished blocks 4000-5000 pixels wide for a few classes, so usual mosaics never spill.</summary>
+    public const long DefaultMemoryBudget = 64L << 20;
+
     internal void Validate()
     {
         if (Channels <= 0 || Channels > 254) throw new ArgumentException($"Channels must be in 1..254 (got {Channels}).");
         if (ClassPath is null && ProbabilityPath is null && ClassSink is null) throw new ArgumentException("Set ClassPath, ProbabilityPath or ClassSink.");
+        if (MemoryBudget < 0) throw new ArgumentException($"MemoryBudget must be >= 0 bytes (got {MemoryBudget}).");
     }
 }

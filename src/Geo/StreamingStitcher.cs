@@ -1,48 +1,44 @@
-using System.Collections.Concurrent;
 using System.Numerics;
 
 namespace GeoDense.Geo;
 
 /// <summary>
 /// Blends per-window model outputs (C channels of scores, or class ids) into georeferenced GeoTIFFs while the windows
-/// stream in. Output rows are grouped into bands one GeoTIFF block high; a band is finished and written the moment the
-/// last window covering it arrives, so memory is O(tile height x width x C), not O(height x width x C).
-/// Windows may arrive in any order and from several threads.
+/// stream in. The output is cut into 2-D blocks (the GeoTIFF's tiles); a block is finished and written the moment the
+/// last window covering it arrives. Blocks not finished yet keep their accumulators in memory up to
+/// <see cref="StitcherOptions.MemoryBudget"/> and beyond it are parked in a scratch file next to the output
+/// (<see cref="StitchBlocks"/>), so memory is a few tiles' worth whatever the raster's width and height.
+/// Each pixel sums its windows' contributions in the order the windows arrive, with the same arithmetic wherever its
+/// accumulators have been: where they live changes nothing in the result.
+/// Windows may arrive in any order and from several threads (they are blended one at a time).
 /// </summary>
 public sealed class StreamingStitcher : IDisposable
 {
-    private sealed class RowBand(int y0, int rows, int pending)
-    {
-        public readonly int Y0 = y0, Rows = rows;
-        public int Pending = pending;
-        public float[]? Scores, Weights;
-        public bool Written;
-    }
-
     private readonly RasterGrid grid;
     private readonly GridWindow[] windows;
     private readonly StitcherOptions options;
-    private readonly int bandHeight;
-    private readonly RowBand[] rowBands;
+    private readonly StitchBlocks blocks;
+    private readonly int blockSize;
     private readonly bool[] arrived;
-    private readonly object writeGate = new();
+    private readonly object gate = new();
     private readonly RasterWriter? classWriter, probabilityWriter;
     private readonly Raster? nodataSource;
     private readonly List<Raster> otherNodataSources = [];
     private readonly int[] nodataBands = [];
-    private readonly ConcurrentBag<float[]> scorePool = [], weightPool = [];
     private byte[]? classBuffer, validBuffer, otherValidBuffer;
     private float[]? probabilityBuffer;
     private byte[]? probabilityBytes;
     private int remainingWindows;
-    private long bufferedBytes, peakBufferedBytes;
-    private volatile bool failed;
+    private bool failed;
 
     public RasterGrid Grid => grid;
     public int RemainingWindows => Volatile.Read(ref remainingWindows);
 
-    /// <summary>The most accumulator memory held at once (bytes): the O(tile height x width x C) bound, observable.</summary>
-    public long PeakBufferedBytes => Interlocked.Read(ref peakBufferedBytes);
+    /// <summary>The most accumulator memory held at once (bytes): bounded by the budget, observable.</summary>
+    public long PeakBufferedBytes { get { lock (gate) return blocks.PeakBufferedBytes; } }
+
+    /// <summary>The size the scratch file grew to (bytes; 0 when every unfinished block fitted the budget).</summary>
+    public long PeakScratchBytes { get { lock (gate) return blocks.PeakScratchBytes; } }
 
     public StreamingStitcher(RasterGrid grid, IReadOnlyList<GridWindow> windows, StitcherOptions options)
     {
@@ -55,19 +51,22 @@ public sealed class StreamingStitcher : IDisposable
         arrived = new bool[this.windows.Length];
         remainingWindows = this.windows.Length;
         var tiff = options.Tiff ?? GeoTiffOptions.Default;
-        bandHeight = tiff.Tiled ? tiff.BlockSize : 256;
+        blockSize = tiff.Tiled ? tiff.BlockSize : 256;
 
-        int bandCount = (grid.Height + bandHeight - 1) / bandHeight;
-        var pending = new int[bandCount];
+        int columns = (grid.Width + blockSize - 1) / blockSize, rows = (grid.Height + blockSize - 1) / blockSize;
+        var pending = new int[columns * rows];
         var full = PixelWindow.Full(grid.Width, grid.Height);
+        int widest = 1, tallest = 1;
         foreach (var w in this.windows)
         {
             var clipped = w.Source.Intersect(full);
             if (clipped.IsEmpty) throw new ArgumentException($"Window {w.Source} lies outside the {grid.Width}x{grid.Height} grid.");
-            for (int k = clipped.Y / bandHeight; k <= (clipped.Bottom - 1) / bandHeight; k++) pending[k]++;
+            foreach (var (bx, by) in BlocksOf(clipped)) pending[by * columns + bx]++;
+            (widest, tallest) = (Math.Max(widest, clipped.Width), Math.Max(tallest, clipped.Height));
         }
-        rowBands = Enumerable.Range(0, bandCount)
-            .Select(k => new RowBand(k * bandHeight, Math.Min(bandHeight, grid.Height - k * bandHeight), pending[k])).ToArray();
+        // every block of one window must fit at once, with room for its neighbours along the row
+        int perWindow = (widest / blockSize + 2) * (tallest / blockSize + 2);
+        blocks = new StitchBlocks(grid.Width, grid.Height, blockSize, options.Channels, pending, options.MemoryBudget, 2 * perWindow, ScratchBeside(options));
 
         try
         {
@@ -92,13 +91,24 @@ public sealed class StreamingStitcher : IDisposable
                 if ((raster.Width, raster.Height) != (grid.Width, grid.Height))
                     throw new RasterInputException(other, $"'{other}' is {raster.Width}x{raster.Height} but the output grid is {grid.Width}x{grid.Height}.");
             }
-            foreach (var band in rowBands.Where(b => b.Pending == 0)) Write(band);
+            lock (gate)
+                foreach (var block in blocks.All.Where(b => b.Pending == 0)) Write(block);
         }
         catch
         {
             Dispose();
             throw;
         }
+    }
+
+    /// <summary>Where parked accumulators go: <see cref="StitcherOptions.ScratchFolder"/>, else beside the output file on disk, else the temp folder.</summary>
+    private static string ScratchBeside(StitcherOptions options)
+    {
+        var named = options.ClassPath ?? options.ProbabilityPath;
+        var folder = options.ScratchFolder
+            ?? (named is not null && !named.StartsWith("/vsi", StringComparison.Ordinal) ? Path.GetDirectoryName(Path.GetFullPath(named)) : null)
+            ?? Path.GetTempPath();
+        return Path.Combine(folder, (named is null ? "stitch" : Path.GetFileNameWithoutExtension(named)) + ".stitch-scratch");
     }
 
     /// <summary>Stitcher on <paramref name="source"/>'s grid; its nodata becomes output nodata unless options say otherwise.</summary>
@@ -125,10 +135,35 @@ public sealed class StreamingStitcher : IDisposable
         Add(window, default, classIds);
     }
 
+    /// <summary>The blocks (column, row) a clipped window covers, row by row.</summary>
+    private IEnumerable<(int X, int Y)> BlocksOf(PixelWindow clipped)
+    {
+        for (int by = clipped.Y / blockSize; by <= (clipped.Bottom - 1) / blockSize; by++)
+            for (int bx = clipped.X / blockSize; bx <= (clipped.Right - 1) / blockSize; bx++)
+                yield return (bx, by);
+    }
+
     private void Add(GridWindow window, ReadOnlySpan<float> scores, ReadOnlySpan<byte> classIds)
     {
-        if (failed) throw new InvalidOperationException("The stitcher failed earlier; see the first exception.");
-        MarkArrived(window);
+        lock (gate)
+        {
+            if (failed) throw new InvalidOperationException("The stitcher failed earlier; see the first exception.");
+            MarkArrived(window);
+            try
+            {
+                Blend(window, scores, classIds);
+            }
+            catch
+            {
+                failed = true;
+                throw;
+            }
+            remainingWindows--;
+        }
+    }
+
+    private void Blend(GridWindow window, ReadOnlySpan<float> scores, ReadOnlySpan<byte> classIds)
+    {
         var clipped = window.Source.Intersect(PixelWindow.Full(grid.Width, grid.Height));
         var (columnMap, rowMap) = SourceToOutput(window, clipped);
         int overlap = options.Overlap ?? window.OutputWidth / 4;
@@ -136,70 +171,73 @@ public sealed class StreamingStitcher : IDisposable
         var wy = BlendWeights.Axis(options.Blend, window.OutputHeight, overlap, window.Source.Y > 0, window.Source.Bottom < grid.Height);
         var rowWeights = new float[clipped.Width];
         var gathered = new float[clipped.Width];
-        try
+        int bx0 = clipped.X / blockSize, bx1 = (clipped.Right - 1) / blockSize;
+        for (int by = clipped.Y / blockSize; by <= (clipped.Bottom - 1) / blockSize; by++)
         {
-            for (int k = clipped.Y / bandHeight; k <= (clipped.Bottom - 1) / bandHeight; k++)
+            for (int bx = bx0; bx <= bx1; bx++) blocks.Touch(blocks.At(bx, by));
+            var rowsOfBlock = blocks.At(bx0, by).Area;
+            int y0 = Math.Max(rowsOfBlock.Y, clipped.Y), y1 = Math.Min(rowsOfBlock.Bottom, clipped.Bottom);
+            for (int y = y0; y < y1; y++)
             {
-                var band = rowBands[k];
-                bool complete;
-                lock (band)
+                int oy = rowMap[y - clipped.Y];
+                if (window.IsRescaled)
+                    for (int i = 0; i < clipped.Width; i++) rowWeights[i] = wy[oy] * wx[columnMap[i]];
+                else Scale(rowWeights, wx.AsSpan(columnMap[0], clipped.Width), wy[oy]);
+                for (int bx = bx0; bx <= bx1; bx++)
                 {
-                    EnsureBuffers(band);
-                    int y0 = Math.Max(band.Y0, clipped.Y), y1 = Math.Min(band.Y0 + band.Rows, clipped.Bottom);
-                    for (int y = y0; y < y1; y++)
-                    {
-                        int oy = rowMap[y - clipped.Y];
-                        if (window.IsRescaled)
-                            for (int i = 0; i < clipped.Width; i++) rowWeights[i] = wy[oy] * wx[columnMap[i]];
-                        else Scale(rowWeights, wx.AsSpan(columnMap[0], clipped.Width), wy[oy]);
-                        int offset = (y - band.Y0) * grid.Width + clipped.X;
-                        if (classIds.IsEmpty) AccumulateScores(band, offset, scores, window, oy, columnMap, rowWeights, gathered);
-                        else AccumulateVotes(band, offset, classIds.Slice(oy * window.OutputWidth, window.OutputWidth), columnMap, rowWeights);
-                    }
-                    complete = --band.Pending == 0;
+                    var block = blocks.At(bx, by);
+                    int x0 = Math.Max(block.Area.X, clipped.X), x1 = Math.Min(block.Area.Right, clipped.Right);
+                    var run = new Run(block, (y - block.Area.Y) * block.Area.Width + x0 - block.Area.X, x0 - clipped.X, x1 - x0);
+                    if (classIds.IsEmpty) AccumulateScores(run, scores, window, oy, columnMap, rowWeights, gathered);
+                    else AccumulateVotes(run, classIds.Slice(oy * window.OutputWidth, window.OutputWidth), columnMap, rowWeights);
                 }
-                if (complete) Write(band);
+            }
+            for (int bx = bx0; bx <= bx1; bx++)
+            {
+                var block = blocks.At(bx, by);
+                if (--block.Pending == 0) Write(block);
             }
         }
-        catch
-        {
-            failed = true;
-            throw;
-        }
-        Interlocked.Decrement(ref remainingWindows);
     }
 
-    private void AccumulateScores(RowBand band, int offset, ReadOnlySpan<float> scores, GridWindow window, int oy,
-        int[] columnMap, float[] rowWeights, float[] gathered)
+    /// <summary>
+    /// A run of one output row inside one block: <paramref name="Offset"/> into the block's planes, <paramref name="First"/>
+    /// the run's first column within the clipped window, <paramref name="Length"/> pixels.
+    /// </summary>
+    private readonly record struct Run(StitchBlock Block, int Offset, int First, int Length);
+
+    private void AccumulateScores(Run run, ReadOnlySpan<float> scores, GridWindow window, int oy, int[] columnMap, float[] rowWeights, float[] gathered)
     {
-        int plane = window.OutputWidth * window.OutputHeight, n = rowWeights.Length;
-        bool contiguous = !window.IsRescaled;
+        int windowPlane = window.OutputWidth * window.OutputHeight, n = run.Length;
+        int plane = run.Block.Area.Width * run.Block.Area.Height;
+        var weights = rowWeights.AsSpan(run.First, n);
         for (int c = 0; c < options.Channels; c++)
         {
-            var sourceRow = scores.Slice(c * plane + oy * window.OutputWidth, window.OutputWidth);
+            var sourceRow = scores.Slice(c * windowPlane + oy * window.OutputWidth, window.OutputWidth);
             ReadOnlySpan<float> values;
-            if (contiguous) values = sourceRow.Slice(columnMap[0], n);
+            if (!window.IsRescaled) values = sourceRow.Slice(columnMap[run.First], n);
             else
             {
-                for (int i = 0; i < n; i++) gathered[i] = sourceRow[columnMap[i]];
-                values = gathered;
+                for (int i = 0; i < n; i++) gathered[i] = sourceRow[columnMap[run.First + i]];
+                values = gathered.AsSpan(0, n);
             }
-            MultiplyAdd(band.Scores.AsSpan((c * band.Rows * grid.Width) + offset, n), values, rowWeights);
+            MultiplyAdd(run.Block.Scores.AsSpan(c * plane + run.Offset, n), values, weights);
         }
-        Add(band.Weights.AsSpan(offset, n), rowWeights);
+        Add(run.Block.Weights.AsSpan(run.Offset, n), weights);
     }
 
-    private void AccumulateVotes(RowBand band, int offset, ReadOnlySpan<byte> idRow, int[] columnMap, float[] rowWeights)
+    private void AccumulateVotes(Run run, ReadOnlySpan<byte> idRow, int[] columnMap, float[] rowWeights)
     {
-        int channelStride = band.Rows * grid.Width;
-        var scores = band.Scores!;
-        var weights = band.Weights!;
-        for (int i = 0; i < rowWeights.Length; i++)
+        int plane = run.Block.Area.Width * run.Block.Area.Height;
+        var scores = run.Block.Scores!;
+        var weights = run.Block.Weights!;
+        for (int i = 0; i < run.Length; i++)
         {
-            int id = idRow[columnMap[i]];
+            int id = idRow[columnMap[run.First + i]];
             if (id >= options.Channels) continue;
-            scores[id * channelStride + offset + i] += rowWeights[i];
-            weights[offset + i] += rowWeights[i];
+            float w = rowWeights[run.First + i];
+            scores[id * plane + run.Offset + i] += w;
+            weights[run.Offset + i] += w;
         }
     }
 
@@ -255,62 +293,38 @@ public sealed class StreamingStitcher : IDisposable
     {
         if (window.Index < 0 || window.Index >= windows.Length || windows[window.Index] != window)
             throw new ArgumentException($"Window #{window.Index} {window.Source} is not one of this stitcher's windows.");
-        lock (arrived)
-        {
-            if (arrived[window.Index]) throw new InvalidOperationException($"Window #{window.Index} {window.Source} arrived twice.");
-            arrived[window.Index] = true;
-        }
+        if (arrived[window.Index]) throw new InvalidOperationException($"Window #{window.Index} {window.Source} arrived twice.");
+        arrived[window.Index] = true;
     }
 
-    private void EnsureBuffers(RowBand band)
+    /// <summary>Writes a finished block (class ids, probabilities, the sink) and frees its accumulators. Called under the lock.</summary>
+    private void Write(StitchBlock block)
     {
-        if (band.Scores is not null) return;
-        long scoreLength = (long)options.Channels * bandHeight * grid.Width, weightLength = (long)bandHeight * grid.Width;
-        band.Scores = scorePool.TryTake(out var s) ? s : new float[scoreLength];
-        band.Weights = weightPool.TryTake(out var w) ? w : new float[weightLength];
-        var held = Interlocked.Add(ref bufferedBytes, (scoreLength + weightLength) * sizeof(float));
-        long peak;
-        while (held > (peak = Interlocked.Read(ref peakBufferedBytes)) && Interlocked.CompareExchange(ref peakBufferedBytes, held, peak) != peak) { }
-    }
-
-    private void Write(RowBand band)
-    {
-        lock (writeGate)
+        if (block.Written) return;
+        blocks.EnsureLoaded(block);
+        var window = block.Area;
+        int n = window.Width * window.Height;
+        var valid = ValidMask(window, n);
+        var weights = block.Weights;
+        var scores = block.Scores;
+        if (classWriter is not null || options.ClassSink is not null)
         {
-            if (band.Written) return;
-            int n = band.Rows * grid.Width;
-            var window = new PixelWindow(0, band.Y0, grid.Width, band.Rows);
-            var valid = ValidMask(window, n);
-            var weights = band.Weights;
-            var scores = band.Scores;
-            int stride = n;
-            if (classWriter is not null || options.ClassSink is not null)
-            {
-                var ids = classBuffer ??= new byte[(long)bandHeight * grid.Width];
-                for (int p = 0; p < n; p++)
-                    ids[p] = weights is null || weights[p] <= 0 || (valid is not null && valid[p] == 0) ? options.ClassNoData : ArgMax(scores!, p, stride, weights[p]);
-                classWriter?.Write<byte>(window, [1], ids.AsSpan(0, n));
-                options.ClassSink?.Invoke(window, ids.AsSpan(0, n));
-            }
-            if (probabilityWriter is not null) WriteProbabilities(window, n, scores, weights, valid);
-            band.Written = true;
-            if (scores is not null)
-            {
-                Array.Clear(scores);
-                Array.Clear(weights!);
-                scorePool.Add(scores);
-                weightPool.Add(weights!);
-                band.Scores = band.Weights = null;
-                Interlocked.Add(ref bufferedBytes, -(long)(scores.Length + weights!.Length) * sizeof(float));
-            }
+            var ids = classBuffer ??= new byte[blockSize * blockSize];
+            for (int p = 0; p < n; p++)
+                ids[p] = weights is null || weights[p] <= 0 || (valid is not null && valid[p] == 0) ? options.ClassNoData : ArgMax(scores!, p, n, weights[p]);
+            classWriter?.Write<byte>(window, [1], ids.AsSpan(0, n));
+            options.ClassSink?.Invoke(window, ids.AsSpan(0, n));
         }
+        if (probabilityWriter is not null) WriteProbabilities(window, n, scores, weights, valid);
+        block.Written = true;
+        blocks.Release(block);
     }
 
     private void WriteProbabilities(PixelWindow window, int n, float[]? scores, float[]? weights, byte[]? valid)
     {
         int channels = options.Channels;
         var bands = Enumerable.Range(1, channels).ToArray();
-        var probabilities = probabilityBuffer ??= new float[(long)channels * bandHeight * grid.Width];
+        var probabilities = probabilityBuffer ??= new float[channels * blockSize * blockSize];
         for (int c = 0; c < channels; c++)
             for (int p = 0; p < n; p++)
                 probabilities[c * n + p] = weights is null || weights[p] <= 0 || (valid is not null && valid[p] == 0)
@@ -343,12 +357,12 @@ public sealed class StreamingStitcher : IDisposable
     {
         var others = otherNodataSources.Where(r => !r.AllValid(BandsOf(r))).ToList();
         if (nodataSource is null && others.Count == 0) return null;
-        var mask = validBuffer ??= new byte[(long)bandHeight * grid.Width];
+        var mask = validBuffer ??= new byte[blockSize * blockSize];
         if (nodataSource is null) mask.AsSpan(0, n).Fill(1);
         else nodataSource.ReadValidMask(window, nodataBands, mask.AsSpan(0, n));
         foreach (var other in others)
         {
-            var otherMask = otherValidBuffer ??= new byte[(long)bandHeight * grid.Width];
+            var otherMask = otherValidBuffer ??= new byte[blockSize * blockSize];
             other.ReadValidMask(window, BandsOf(other), otherMask.AsSpan(0, n));
             for (int p = 0; p < n; p++) mask[p] &= otherMask[p];
         }
@@ -360,15 +374,15 @@ public sealed class StreamingStitcher : IDisposable
     /// <summary>Checks every window arrived, then finishes the files (COG conversion if asked) and renames them into place.</summary>
     public void Complete()
     {
-        if (failed) throw new InvalidOperationException("The stitcher failed earlier; its outputs were not written.");
-        if (RemainingWindows > 0)
+        lock (gate)
         {
-            int first = Array.IndexOf(arrived, false);
-            throw new InvalidOperationException($"{RemainingWindows} of {windows.Length} windows never arrived (first missing: #{first} {windows[first].Source}).");
-        }
-        lock (writeGate)
-        {
-            foreach (var band in rowBands.Where(b => !b.Written)) Write(band);
+            if (failed) throw new InvalidOperationException("The stitcher failed earlier; its outputs were not written.");
+            if (remainingWindows > 0)
+            {
+                int first = Array.IndexOf(arrived, false);
+                throw new InvalidOperationException($"{remainingWindows} of {windows.Length} windows never arrived (first missing: #{first} {windows[first].Source}).");
+            }
+            foreach (var block in blocks.All.Where(b => !b.Written)) Write(block);
             classWriter?.Commit();
             probabilityWriter?.Commit();
         }
@@ -380,5 +394,6 @@ public sealed class StreamingStitcher : IDisposable
         probabilityWriter?.Dispose();
         nodataSource?.Dispose();
         foreach (var other in otherNodataSources) other.Dispose();
+        blocks.Dispose();
     }
 }

@@ -82,20 +82,22 @@ internal sealed class ValidityIndex
     {
         int cellsX = (raster.Width + CellSize - 1) / CellSize, cellsY = (raster.Height + CellSize - 1) / CellSize;
         var cells = new bool[cellsY, cellsX];
-        int stripRows = CellSize * 16;
-        var mask = new byte[(long)stripRows * raster.Width];
-        for (int y0 = 0; y0 < raster.Height; y0 += stripRows)
-        {
-            var strip = new PixelWindow(0, y0, raster.Width, Math.Min(stripRows, raster.Height - y0));
-            raster.ReadValidMask(strip, bands, mask);
-            for (int y = 0; y < strip.Height; y++)
+        // read in 2-D chunks, so the mask buffer does not grow with the raster's width
+        int chunk = CellSize * 64;
+        var mask = new byte[chunk * chunk];
+        for (int y0 = 0; y0 < raster.Height; y0 += chunk)
+            for (int x0 = 0; x0 < raster.Width; x0 += chunk)
             {
-                int cy = (y0 + y) / CellSize;
-                var row = mask.AsSpan(y * raster.Width, raster.Width);
-                for (int x = 0; x < row.Length; x++)
-                    if (row[x] != 0) cells[cy, x / CellSize] = true;
+                var part = new PixelWindow(x0, y0, Math.Min(chunk, raster.Width - x0), Math.Min(chunk, raster.Height - y0));
+                raster.ReadValidMask(part, bands, mask.AsSpan(0, part.Width * part.Height));
+                for (int y = 0; y < part.Height; y++)
+                {
+                    int cy = (y0 + y) / CellSize;
+                    var row = mask.AsSpan(y * part.Width, part.Width);
+                    for (int x = 0; x < row.Length; x++)
+                        if (row[x] != 0) cells[cy, (x0 + x) / CellSize] = true;
+                }
             }
-        }
         return new ValidityIndex(cells);
     }
 

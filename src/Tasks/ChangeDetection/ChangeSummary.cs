@@ -33,14 +33,14 @@ public sealed record ChangeSummary(
         ?? throw new InvalidDataException($"{path}: not a change summary");
 }
 
-/// <summary>Valid and changed pixels of a binary change map, counted as the stitcher finishes each block of rows.</summary>
+/// <summary>Valid and changed pixels of a binary change map, counted as the stitcher finishes each output block.</summary>
 public sealed class ChangeCounts
 {
     public long Valid { get; private set; }
     public long Changed { get; private set; }
 
-    /// <summary>A <see cref="ClassRowsSink"/>: 0 unchanged, 1 changed, anything else nodata.</summary>
-    public void Add(PixelWindow rows, ReadOnlySpan<byte> classIds)
+    /// <summary>A <see cref="ClassBlockSink"/>: 0 unchanged, 1 changed, anything else nodata.</summary>
+    public void Add(PixelWindow block, ReadOnlySpan<byte> classIds)
     {
         foreach (var id in classIds)
         {

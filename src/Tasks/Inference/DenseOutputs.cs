@@ -9,7 +9,7 @@ namespace GeoDense.Tasks.Inference;
 /// </summary>
 public static class DenseOutputs
 {
-    // 256-row blocks: the stitcher holds one block-high band of scores per pending row band, so this halves its memory.
+    // 256 x 256 blocks: the stitcher finishes and writes one output block at a time, so smaller blocks finish sooner.
     // `cog` converts to a cloud-optimised GeoTIFF with overviews at the end; `geotiff` keeps the tiled file as written.
     public static readonly GeoTiffOptions CogTiff = GeoTiffOptions.CloudOptimized with { BlockSize = 256 };
     public static readonly GeoTiffOptions PlainTiff = GeoTiffOptions.Default;

@@ -26,9 +26,9 @@ public sealed class SegmentationEvaluator(SegmentationModel model, TileInference
             var (width, height) = labels.Size(raster);
             var windows = WindowGrid.Create(width, height, new GridOptions(tileSize, stride, PadSmallRasters: false));
             long labelled = 0;
-            var options = new StitcherOptions(scored, BlendMode.Average, ClassSink: (rows, classes) =>
+            var options = new StitcherOptions(scored, BlendMode.Average, ClassSink: (block, classes) =>
             {
-                var truth = labels.ReadLabels(raster, rows);
+                var truth = labels.ReadLabels(raster, block);
                 foreach (var t in truth) if (t < scored) labelled++;
                 matrix.Add(classes, truth);
             });

@@ -42,10 +42,10 @@ public sealed partial class SegmentationPredictor
             int y0 = Math.Max(finished.Y, rowStart), y1 = Math.Min(finished.Bottom, rowEnd);
             if (y1 <= y0) return;
             var own = ids.Slice((y0 - finished.Y) * finished.Width, (y1 - y0) * finished.Width);
-            writer.Write<byte>(new PixelWindow(0, y0 - rowStart, finished.Width, y1 - y0), [1], own);
+            writer.Write<byte>(new PixelWindow(finished.X, y0 - rowStart, finished.Width, y1 - y0), [1], own);
         }
         var options = new StitcherOptions(model.NumClasses, DenseOutputs.Blend(tiling.Blend), Tiff: DenseOutputs.CogTiff, NodataBands: bands,
-            Overlap: tiling.Size - tiling.Stride, ClassSink: KeepOwnRows);
+            Overlap: tiling.Size - tiling.Stride, ClassSink: KeepOwnRows, ScratchFolder: Path.GetDirectoryName(Path.GetFullPath(bandPath)));
         using (var stitcher = StreamingStitcher.ForRaster(source, selected, options))
         {
             if (selected.Count > 0) Run(new RasterWindowGroups(input, groups, new TilerOptions(bands, tiling.BatchSize)), stitcher, progress, cancellationToken);

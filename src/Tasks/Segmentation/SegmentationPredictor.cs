@@ -15,7 +15,7 @@ public sealed record PredictOutputs(string Classes, string? Probabilities, IRead
 /// Segments mosaics of any size: the Geo tiler reads window batches ahead on its own thread, the model runs
 /// batched in inference mode on a dedicated thread, and the streaming stitcher blends softmax scores into the
 /// class COG (and optional probability GeoTIFF) on the calling thread, so read, inference and write overlap and
-/// memory stays one tile-band high. Nodata stays nodata; georeference is the input's.
+/// memory stays a few tiles' worth whatever the mosaic's width and height. Nodata stays nodata; georeference is the input's.
 /// </summary>
 public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline, SegmentationModel model, Device device, InputProfile? trainedOn = null,
     Precision precision = Precision.Fp32)
