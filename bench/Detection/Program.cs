@@ -51,9 +51,7 @@ void Throughput()
     var detector = new DotaDetector(pipeline, windowDetector, Device.Cpu);
 
     // model-only: the same windows and batches as `detect` reads them, read and normalised beforehand
-    IReadOnlyList<GridWindow> windows;
-    using (var source = Raster.Open(raster))
-        windows = DotaSplitPolicy.BboxToolkit.KeepWindows(WindowGrid.Create(source, detector.Grid, [.. pipeline.Input.Bands]), source.Width, source.Height);
+    var windows = DotaDetector.Windows(pipeline, raster);
     var batches = new DotaWindowSource(raster, windows, [.. pipeline.Input.Bands], pipeline.Input.Mean, pipeline.Tiling.BatchSize)
         .ReadBatches(CancellationToken.None)
         .Select(b => { using (b) return (b.Count, b.Channels, b.Height, b.Width, Pixels: Normalise(b.Data.ToArray(), b.Channels, b.Height * b.Width)); })
@@ -78,7 +76,7 @@ void Throughput()
         modelRuns.Add((clock.Elapsed.TotalSeconds, raw));
         clock.Restart();
         var result = detector.Detect(raster, output, name);
-        Task1Submission.WriteFolder(Path.Combine(output, "Task1"), pipeline.Model.Classes, detector.ToTask1([result]));
+        Task1Submission.WriteFolder(Path.Combine(output, "Task1"), pipeline.Model.Classes, DotaDetector.ToTask1(pipeline.Model.Classes, [result]));
         endToEndRuns.Add((clock.Elapsed.TotalSeconds, result.Detections.Count));
         Console.Error.WriteLine($"run {r + 1}: model-only {modelRuns[^1].Seconds:F1} s ({raw} window detections), " +
                                 $"end-to-end {endToEndRuns[^1].Seconds:F1} s ({result.Detections.Count} merged detections)");

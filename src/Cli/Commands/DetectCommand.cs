@@ -70,11 +70,11 @@ public static class DetectCommand
                 Console.WriteLine($"{file.Path}: {result.Windows} windows in {result.Seconds:F1} s -> {result.Detections.Count} detections");
                 foreach (var extra in result.Polygons.Append(result.Preview).Append(detections)) Console.WriteLine($"  {extra}");
             }
-            var run = DetectionRun.Finish(config, folder, results, zip,
+            var finished = DetectionRun.Finish(config, folder, results, zip,
                 $"{pipelineFile.Name} · {parse.GetValue(weights)!.Name} · {DateTime.Now:yyyy-MM-dd HH:mm}");
-            Console.WriteLine($"Task1 files: {run.Task1Folder}");
-            if (run.Submission is { } written) Console.WriteLine($"DOTA submission: {written}");
-            Console.WriteLine($"results page: {run.Page}");
+            Console.WriteLine($"Task1 files: {finished.Task1Folder}");
+            if (finished.Submission is { } written) Console.WriteLine($"DOTA submission: {written}");
+            Console.WriteLine($"results page: {finished.Page}");
             return 0;
         }));
         return command;
