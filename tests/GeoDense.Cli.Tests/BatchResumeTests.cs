@@ -23,27 +23,7 @@ public class BatchResumeTests(SegmentationFiles files) : IClassFixture<Segmentat
     [Fact]
     public void A_killed_batch_run_resumes_to_the_same_outputs_as_an_uninterrupted_run()
     {
-        var whole = Directory.CreateTempSubdirectory("geodense-whole-").FullName;
-        var resumed = Directory.CreateTempSubdirectory("geodense-resumed-").FullName;
-        try
-        {
-            var (code, _, stderr) = GeodenseProcess.Run(Args(whole));
-            Assert.True(code == 0, stderr);
-
-            using (var run = new RunningGeodense(Args(resumed)))
-                run.WaitForLine(l => l.Contains(" tiles in ", StringComparison.Ordinal), TimeSpan.FromMinutes(5));
-            // disposed: killed with SIGKILL, with its second input somewhere between not started and finished
-
-            var (again, stdout, stderr2) = GeodenseProcess.Run(Args(resumed));
-            Assert.True(again == 0, stderr2);
-            Assert.Contains("resume-a.tif: finished in an earlier run", stdout);
-            OutputSnapshot.AssertSame(whole, resumed);
-        }
-        finally
-        {
-            Directory.Delete(whole, recursive: true);
-            Directory.Delete(resumed, recursive: true);
-        }
+        OutputSnapshot.AssertKilledRunResumes(o => Args(o), " tiles in ", "resume-a.tif: finished in an earlier run");
     }
 
     [Fact]

@@ -58,29 +58,11 @@ public class DetectResumeTests(DetectionFiles files) : IClassFixture<DetectionFi
     [Fact]
     public void A_killed_detect_run_resumes_to_the_same_task1_files_and_zip_as_an_uninterrupted_run()
     {
-        var whole = Directory.CreateTempSubdirectory("geodense-detect-whole-").FullName;
-        var resumed = Directory.CreateTempSubdirectory("geodense-detect-resumed-").FullName;
-        try
+        OutputSnapshot.AssertKilledRunResumes(o => Args(o), " windows in ", "det-a.tif: finished in an earlier run", (whole, stderr) =>
         {
-            var (code, stdout, stderr) = GeodenseProcess.Run(Args(whole));
-            Assert.True(code == 0, stderr);
             Assert.Contains("3 inputs [", stderr);   // one progress view over the job
             Assert.NotEqual("", File.ReadAllText(Path.Combine(whole, "Task1", "Task1_plane.txt")) + File.ReadAllText(Path.Combine(whole, "Task1", "Task1_ship.txt")));
-
-            using (var run = new RunningGeodense(Args(resumed)))
-                run.WaitForLine(l => l.Contains(" windows in ", StringComparison.Ordinal), TimeSpan.FromMinutes(5));
-            // disposed: killed with SIGKILL, with its second input somewhere between not started and finished
-
-            var (again, stdout2, stderr2) = GeodenseProcess.Run(Args(resumed));
-            Assert.True(again == 0, stderr2);
-            Assert.Contains("det-a.tif: finished in an earlier run", stdout2);
-            OutputSnapshot.AssertSame(whole, resumed);
-        }
-        finally
-        {
-            Directory.Delete(whole, recursive: true);
-            Directory.Delete(resumed, recursive: true);
-        }
+        });
     }
 
     [Fact]

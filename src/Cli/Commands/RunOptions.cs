@@ -38,7 +38,7 @@ public sealed class RunOptions
     {
         var option = new Option<string?>("--device")
         {
-            Description = "auto | cpu | cuda (default: the pipeline's `device`; auto picks CUDA when this libtorch has a device).",
+            Description = "Where to run: auto, cpu or cuda (default: the pipeline's `device`; auto picks CUDA when this libtorch has a device).",
             HelpName = string.Join('|', Pipeline.Devices),
         };
         // one line, as every usage error (the parser's own list of choices spans several)
