@@ -125,9 +125,31 @@ public sealed class StreamingStitcher : IDisposable
         {
             if (path is null) continue;
             using var writer = RasterWriter.Reopen(path, spec, tiff);
-            if (writer is null) return false;
+            if (writer is null || !EdgeBlocksReadable(writer.Raster, tiff.BlockSize, options.Resume?.FinishedBlockRows ?? 0)) return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// GDAL reads a tile before writing part of it: the right and bottom edge blocks still to be written must decode
+    /// (a kill while the file was being closed can leave one that does not), or writing them would fail.
+    /// </summary>
+    private static bool EdgeBlocksReadable(Raster raster, int blockSize, int finishedRows)
+    {
+        int columns = (raster.Width + blockSize - 1) / blockSize, rows = (raster.Height + blockSize - 1) / blockSize;
+        var edges = new List<PixelWindow>();
+        for (int by = finishedRows; by < rows; by++)
+            for (int bx = 0; bx < columns; bx++)
+            {
+                var block = new PixelWindow(bx * blockSize, by * blockSize, Math.Min(blockSize, raster.Width - bx * blockSize), Math.Min(blockSize, raster.Height - by * blockSize));
+                if (block.Width < blockSize || block.Height < blockSize) edges.Add(block);
+            }
+        try
+        {
+            foreach (var block in edges) raster.Read<byte>(block, raster.AllBands());
+            return true;
+        }
+        catch (Exception e) when (e is GdalException or RasterInputException) { return false; }
     }
 
     /// <summary>Where parked accumulators go: <see cref="StitcherOptions.ScratchFolder"/>, else beside the output file on disk, else the temp folder.</summary>
