@@ -44,6 +44,8 @@ public sealed record StitcherOptions(
         if (Channels <= 0 || Channels > 254) throw new ArgumentException($"Channels must be in 1..254 (got {Channels}).");
         if (ClassPath is null && ProbabilityPath is null && ClassSink is null) throw new ArgumentException("Set ClassPath, ProbabilityPath or ClassSink.");
         if (Resume is { FinishedBlockRows: < 0 }) throw new ArgumentException($"FinishedBlockRows must be >= 0 (got {Resume.FinishedBlockRows}).");
+        if (Resume is { FinishedBlockRows: > 0 } && ClassSink is not null)
+            throw new ArgumentException("A resumed stitch cannot feed ClassSink: the blocks of the rows already finished are not stitched again.");
         if (Resume is not null && Tiff is { Tiled: false }) throw new ArgumentException("Only tiled outputs can be resumed: a block must be whole tiles of the file.");
         if (MemoryBudget < 0) throw new ArgumentException($"MemoryBudget must be >= 0 bytes (got {MemoryBudget}).");
     }
@@ -51,7 +53,7 @@ public sealed record StitcherOptions(
 
 /// <summary>
 /// Block-row resume of one stitch. The output files are written under fixed hidden names that outlive a kill; each time
-/// the leading rows of blocks are all written, the files are flushed to disk and <see cref="BlockRowsSaved"/> receives
+/// the leading rows of blocks are all written, the files are closed and reopened (so on disk and readable) and <see cref="BlockRowsSaved"/> receives
 /// how many rows of blocks they now hold (the caller journals it). A later stitch given that count as
 /// <see cref="FinishedBlockRows"/> reopens those files, writes only the blocks below and must be given every window
 /// that touches them (whole batches, in the original order), so those blocks come out the same.
