@@ -18,7 +18,7 @@ public sealed class RasterWriter : IDisposable
     public RasterSpec Spec { get; }
 
     /// <summary>The dataset being written (under its temporary name).</summary>
-    public Raster Raster { get; }
+    public Raster Raster { get; private set; }
 
     private RasterWriter(string path, AtomicFile file, RasterSpec spec, GeoTiffOptions options, Raster raster)
     {
@@ -29,13 +29,17 @@ public sealed class RasterWriter : IDisposable
         Raster = raster;
     }
 
-    public static RasterWriter Create(string path, RasterSpec spec, GeoTiffOptions? options = null)
+    /// <param name="resumable">
+    /// write under a fixed hidden name that stays when the writer is disposed without <see cref="Commit"/> (a killed or
+    /// interrupted run), so that a resumed run can <see cref="Reopen"/> it
+    /// </param>
+    public static RasterWriter Create(string path, RasterSpec spec, GeoTiffOptions? options = null, bool resumable = false)
     {
         options ??= GeoTiffOptions.Default;
         if (spec.Width <= 0 || spec.Height <= 0 || spec.BandCount <= 0)
             throw new ArgumentException($"Cannot create '{path}' with size {spec.Width}x{spec.Height} and {spec.BandCount} band(s).");
         GdalLibrary.EnsureInitialized();
-        var file = VsiFileSystem.Begin(path);
+        var file = resumable ? VsiFileSystem.Resumable(path) : VsiFileSystem.Begin(path);
         Raster? raster = null;
         try
         {
@@ -59,6 +63,47 @@ public sealed class RasterWriter : IDisposable
         return new RasterWriter(path, file, spec, options, raster);
     }
 
+    /// <summary>
+    /// Reopens for update the file a <paramref name="resumable"/> <see cref="Create"/> of <paramref name="path"/> left,
+    /// when it is there, readable and of <paramref name="spec"/>'s size, bands and type; otherwise null (start over).
+    /// </summary>
+    public static RasterWriter? Reopen(string path, RasterSpec spec, GeoTiffOptions? options = null)
+    {
+        var file = VsiFileSystem.Resumable(path);
+        Raster? raster = null;
+        try
+        {
+            if (!File.Exists(file.TemporaryPath)) return null;
+            raster = Raster.Open(file.TemporaryPath, update: true);
+            if ((raster.Width, raster.Height, raster.BandCount, raster.Band(1).DataType) != (spec.Width, spec.Height, spec.BandCount, spec.DataType))
+            {
+                raster.Dispose();
+                return null;
+            }
+            return new RasterWriter(path, file, spec, options ?? GeoTiffOptions.Default, raster);
+        }
+        catch (Exception e) when (e is GdalException or RasterInputException)
+        {
+            // a kill while the file's directory was being rewritten leaves it unreadable: that work is redone
+            raster?.Dispose();
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Puts every block written so far on disk, in a file GDAL can reopen (what a resumed run relies on), by closing
+    /// and reopening it: GDAL 3.6's flush of a compressed GeoTIFF leaves a directory that does not match its tiles
+    /// until the file is closed.
+    /// </summary>
+    public void Checkpoint()
+    {
+        GdalLibrary.ClearError();
+        Raster.Dispose();
+        if (GdalLibrary.PeekError() is not null)
+            throw new GdalException($"Cannot write '{Path}': {GdalLibrary.TakeError()}. Check the free space and permissions of its folder.");
+        Raster = Raster.Open(file.TemporaryPath, update: true);
+    }
+
     public void Write<T>(PixelWindow window, ReadOnlySpan<int> bands, ReadOnlySpan<T> data) where T : unmanaged, System.Numerics.INumber<T> =>
         Raster.Write(window, bands, data);
 
@@ -78,7 +123,7 @@ public sealed class RasterWriter : IDisposable
             // The plain GeoTIFF is only the COG's source: the COG is written atomically itself, this one is dropped.
             using (var source = Raster.Open(file.TemporaryPath))
                 WriteCog(source, Path, options);
-            file.Dispose();
+            file.Discard();
         }
         else file.Commit();
         committed = true;

@@ -17,6 +17,7 @@ public delegate void ClassBlockSink(PixelWindow block, ReadOnlySpan<byte> classI
 /// <see cref="MemoryBudget"/> (bytes) caps the accumulators of unfinished output blocks held in memory; beyond it they are
 /// parked in a scratch file in <see cref="ScratchFolder"/> (default: the output file's folder) until their windows
 /// arrive. The result is the same either way.
+/// <see cref="Resume"/> makes the output files resumable after a kill (see <see cref="StitchResume"/>).
 /// </summary>
 public sealed record StitcherOptions(
     int Channels,
@@ -32,7 +33,8 @@ public sealed record StitcherOptions(
     ClassBlockSink? ClassSink = null,
     IReadOnlyList<string>? AlsoNodataIn = null,
     long MemoryBudget = StitcherOptions.DefaultMemoryBudget,
-    string? ScratchFolder = null)
+    string? ScratchFolder = null,
+    StitchResume? Resume = null)
 {
     /// <summary>64 MiB: a frontier of unfinished blocks 4000-5000 pixels wide for a few classes, so usual mosaics never spill.</summary>
     public const long DefaultMemoryBudget = 64L << 20;
@@ -41,6 +43,19 @@ public sealed record StitcherOptions(
     {
         if (Channels <= 0 || Channels > 254) throw new ArgumentException($"Channels must be in 1..254 (got {Channels}).");
         if (ClassPath is null && ProbabilityPath is null && ClassSink is null) throw new ArgumentException("Set ClassPath, ProbabilityPath or ClassSink.");
+        if (Resume is { FinishedBlockRows: < 0 }) throw new ArgumentException($"FinishedBlockRows must be >= 0 (got {Resume.FinishedBlockRows}).");
+        if (Resume is { FinishedBlockRows: > 0 } && ClassSink is not null)
+            throw new ArgumentException("A resumed stitch cannot feed ClassSink: the blocks of the rows already finished are not stitched again.");
+        if (Resume is not null && Tiff is { Tiled: false }) throw new ArgumentException("Only tiled outputs can be resumed: a block must be whole tiles of the file.");
         if (MemoryBudget < 0) throw new ArgumentException($"MemoryBudget must be >= 0 bytes (got {MemoryBudget}).");
     }
 }
+
+/// <summary>
+/// Block-row resume of one stitch. The output files are written under fixed hidden names that outlive a kill; each time
+/// the leading rows of blocks are all written, the files are closed and reopened (so on disk and readable) and <see cref="BlockRowsSaved"/> receives
+/// how many rows of blocks they now hold (the caller journals it). A later stitch given that count as
+/// <see cref="FinishedBlockRows"/> reopens those files, writes only the blocks below and must be given every window
+/// that touches them (whole batches, in the original order), so those blocks come out the same.
+/// </summary>
+public sealed record StitchResume(int FinishedBlockRows, Action<int> BlockRowsSaved);

@@ -11,6 +11,7 @@ namespace GeoDense.Geo;
 /// Each pixel sums its windows' contributions in the order the windows arrive, with the same arithmetic wherever its
 /// accumulators have been: where they live changes nothing in the result.
 /// Windows may arrive in any order and from several threads (they are blended one at a time).
+/// With <see cref="StitcherOptions.Resume"/>, a killed stitch is picked up where its last saved row of blocks ended.
 /// </summary>
 public sealed class StreamingStitcher : IDisposable
 {
@@ -30,6 +31,8 @@ public sealed class StreamingStitcher : IDisposable
     private byte[]? probabilityBytes;
     private int remainingWindows;
     private bool failed;
+    /// <summary>The leading rows of blocks all written (and, when resumable, on disk and reported).</summary>
+    private int savedBlockRows;
 
     public RasterGrid Grid => grid;
     public int RemainingWindows => Volatile.Read(ref remainingWindows);
@@ -67,15 +70,14 @@ public sealed class StreamingStitcher : IDisposable
         // every block of one window must fit at once, with room for its neighbours along the row
         int perWindow = (widest / blockSize + 2) * (tallest / blockSize + 2);
         blocks = new StitchBlocks(grid.Width, grid.Height, blockSize, options.Channels, pending, options.MemoryBudget, 2 * perWindow, ScratchBeside(options));
+        // the rows of blocks a killed run saved are in the reopened files already: never accumulated nor written again
+        savedBlockRows = Math.Min(options.Resume?.FinishedBlockRows ?? 0, rows);
+        foreach (var block in blocks.All.Take(savedBlockRows * columns)) block.Written = true;
 
         try
         {
-            if (options.ClassPath is { } classPath)
-                classWriter = RasterWriter.Create(classPath, grid.ToSpec(1, RasterDataType.Byte, options.ClassNoData), tiff);
-            if (options.ProbabilityPath is { } probabilityPath)
-                probabilityWriter = RasterWriter.Create(probabilityPath, options.ProbabilityEncoding == ProbabilityEncoding.Float32
-                    ? grid.ToSpec(options.Channels, RasterDataType.Float32, double.NaN)
-                    : grid.ToSpec(options.Channels, RasterDataType.Byte, 255), tiff);
+            if (options.ClassPath is { } classPath) classWriter = OpenWriter(classPath, ClassSpec(grid, options), tiff, options.Resume);
+            if (options.ProbabilityPath is { } probabilityPath) probabilityWriter = OpenWriter(probabilityPath, ProbabilitySpec(grid, options), tiff, options.Resume);
             if (options.NodataSource is { } source)
             {
                 nodataSource = Raster.Open(source);
@@ -99,6 +101,55 @@ public sealed class StreamingStitcher : IDisposable
             Dispose();
             throw;
         }
+    }
+
+    private static RasterSpec ClassSpec(RasterGrid grid, StitcherOptions options) => grid.ToSpec(1, RasterDataType.Byte, options.ClassNoData);
+
+    private static RasterSpec ProbabilitySpec(RasterGrid grid, StitcherOptions options) => options.ProbabilityEncoding == ProbabilityEncoding.Float32
+        ? grid.ToSpec(options.Channels, RasterDataType.Float32, double.NaN)
+        : grid.ToSpec(options.Channels, RasterDataType.Byte, 255);
+
+    private static RasterWriter OpenWriter(string path, RasterSpec spec, GeoTiffOptions tiff, StitchResume? resume) =>
+        resume is { FinishedBlockRows: > 0 }
+            ? RasterWriter.Reopen(path, spec, tiff) ?? throw new InvalidOperationException($"{path}: the unfinished file to resume is gone; check CanResume first.")
+            : RasterWriter.Create(path, spec, tiff, resumable: resume is not null);
+
+    /// <summary>
+    /// Whether the files a killed stitch with these options left can be reopened (present, readable, of this grid);
+    /// when not, the stitch starts over with <see cref="StitchResume.FinishedBlockRows"/> 0.
+    /// </summary>
+    public static bool CanResume(RasterGrid grid, StitcherOptions options)
+    {
+        var tiff = options.Tiff ?? GeoTiffOptions.Default;
+        foreach (var (path, spec) in new[] { (options.ClassPath, ClassSpec(grid, options)), (options.ProbabilityPath, ProbabilitySpec(grid, options)) })
+        {
+            if (path is null) continue;
+            using var writer = RasterWriter.Reopen(path, spec, tiff);
+            if (writer is null || !EdgeBlocksReadable(writer.Raster, tiff.BlockSize, options.Resume?.FinishedBlockRows ?? 0)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// GDAL reads a tile before writing part of it: the right and bottom edge blocks still to be written must decode
+    /// (a kill while the file was being closed can leave one that does not), or writing them would fail.
+    /// </summary>
+    private static bool EdgeBlocksReadable(Raster raster, int blockSize, int finishedRows)
+    {
+        int columns = (raster.Width + blockSize - 1) / blockSize, rows = (raster.Height + blockSize - 1) / blockSize;
+        var edges = new List<PixelWindow>();
+        for (int by = finishedRows; by < rows; by++)
+            for (int bx = 0; bx < columns; bx++)
+            {
+                var block = new PixelWindow(bx * blockSize, by * blockSize, Math.Min(blockSize, raster.Width - bx * blockSize), Math.Min(blockSize, raster.Height - by * blockSize));
+                if (block.Width < blockSize || block.Height < blockSize) edges.Add(block);
+            }
+        try
+        {
+            foreach (var block in edges) raster.Read<byte>(block, raster.AllBands());
+            return true;
+        }
+        catch (Exception e) when (e is GdalException or RasterInputException) { return false; }
     }
 
     /// <summary>Where parked accumulators go: <see cref="StitcherOptions.ScratchFolder"/>, else beside the output file on disk, else the temp folder.</summary>
@@ -172,7 +223,7 @@ public sealed class StreamingStitcher : IDisposable
         var rowWeights = new float[clipped.Width];
         var gathered = new float[clipped.Width];
         int bx0 = clipped.X / blockSize, bx1 = (clipped.Right - 1) / blockSize;
-        for (int by = clipped.Y / blockSize; by <= (clipped.Bottom - 1) / blockSize; by++)
+        for (int by = Math.Max(clipped.Y / blockSize, options.Resume?.FinishedBlockRows ?? 0); by <= (clipped.Bottom - 1) / blockSize; by++)
         {
             for (int bx = bx0; bx <= bx1; bx++) blocks.Touch(blocks.At(bx, by));
             var rowsOfBlock = blocks.At(bx0, by).Area;
@@ -198,6 +249,28 @@ public sealed class StreamingStitcher : IDisposable
                 if (--block.Pending == 0) Write(block);
             }
         }
+        SaveFinishedBlockRows();
+    }
+
+    /// <summary>
+    /// When more leading rows of blocks are all written: flushes the files and reports the count, so that a kill from
+    /// now on loses none of them. Called under the lock.
+    /// </summary>
+    private void SaveFinishedBlockRows()
+    {
+        int rows = blocks.All.Length / blocks.Columns, before = savedBlockRows;
+        while (savedBlockRows < rows && RowWritten(savedBlockRows)) savedBlockRows++;
+        if (options.Resume is null || savedBlockRows == before || savedBlockRows == rows) return;
+        classWriter?.Checkpoint();
+        probabilityWriter?.Checkpoint();
+        options.Resume.BlockRowsSaved(savedBlockRows);
+    }
+
+    private bool RowWritten(int by)
+    {
+        for (int bx = 0; bx < blocks.Columns; bx++)
+            if (!blocks.At(bx, by).Written) return false;
+        return true;
     }
 
     /// <summary>

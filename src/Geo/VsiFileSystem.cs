@@ -14,6 +14,7 @@ internal sealed class VsiFileSystem : IAtomicFileSystem
 
     /// <summary>Starts an atomic output that may be a GDAL virtual path.</summary>
     public static AtomicFile Begin(string finalPath) => AtomicFile.Begin(finalPath, Instance);
+    public static AtomicFile Resumable(string finalPath) => AtomicFile.Resumable(finalPath, Instance);
 
     // Virtual file systems have no folders to create.
     public void CreateDirectory(string directory)

@@ -1,4 +1,5 @@
 using GeoDense.Geo;
+using GeoDense.Tasks.Inference;
 
 namespace GeoDense.Cli.Tests;
 
@@ -24,6 +25,67 @@ public class BatchResumeTests(SegmentationFiles files) : IClassFixture<Segmentat
     public void A_killed_batch_run_resumes_to_the_same_outputs_as_an_uninterrupted_run()
     {
         OutputSnapshot.AssertKilledRunResumes(o => Args(o), " tiles in ", "resume-a.tif: finished in an earlier run");
+    }
+
+    /// <summary>
+    /// One raster five rows of 256-pixel blocks high, with its probabilities: killed with SIGKILL once the journal says a
+    /// row of blocks is on disk, then run again, it resumes below that row and ends with the same files byte for byte
+    /// (all COGs, rewritten from the resumed GeoTIFFs). If the kill came too late, the run finished and is skipped instead:
+    /// the files are the same either way.
+    /// </summary>
+    [Fact]
+    public void A_big_raster_killed_mid_way_resumes_below_its_finished_block_rows_to_the_same_outputs()
+    {
+        var input = files.PathOf("resume-tall.tif");
+        if (!File.Exists(input)) SyntheticScene.Write(input, new SyntheticSceneOptions(300, 1200, 3, Epsg: 32633));
+        var pipeline = files.PathOf("with-probabilities.yaml");
+        File.WriteAllText(pipeline, File.ReadAllText(files.Pipeline).Replace("formats: [cog, geojson, png]", "formats: [cog, probabilities, geojson, png]"));
+        Assert.Contains("probabilities", File.ReadAllText(pipeline));
+        string[] Args(string output) => ["segment", "--pipeline", pipeline, "--weights", files.Weights, "--input", input, "--output", output, "--threads", "1"];
+
+        var whole = Directory.CreateTempSubdirectory("geodense-whole-").FullName;
+        var resumed = Directory.CreateTempSubdirectory("geodense-resumed-").FullName;
+        try
+        {
+            var (code, _, stderr) = GeodenseProcess.Run(Args(whole));
+            Assert.True(code == 0, stderr);
+            Assert.True(File.Exists(Path.Combine(whole, "resume-tall_probabilities.tif")));
+
+            var journal = Path.Combine(resumed, BatchJournal.FileName);
+            using (var run = new RunningGeodense(Args(resumed)))
+                WaitFor(() => JournalText(journal).Contains("\"kind\":\"rows\"", StringComparison.Ordinal), run);
+            // disposed: killed with SIGKILL, somewhere between that journal line and the end of the input
+            bool finished = JournalText(journal).Contains("\"kind\":\"unit\"", StringComparison.Ordinal);
+
+            var (again, stdout, stderr2) = GeodenseProcess.Run(Args(resumed));
+            Assert.True(again == 0, stderr2);
+            Assert.Contains(finished ? "finished in an earlier run" : "row(s) of output blocks finished in an earlier run", stdout);
+            OutputSnapshot.AssertSame(whole, resumed);
+            Assert.Empty(Directory.GetFiles(resumed, "*unfinished*"));
+        }
+        finally
+        {
+            Directory.Delete(whole, recursive: true);
+            Directory.Delete(resumed, recursive: true);
+        }
+    }
+
+    static string JournalText(string path)
+    {
+        if (!File.Exists(path)) return "";
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Polls until <paramref name="done"/>; the limit only turns a hung child into a clear failure.</summary>
+    static void WaitFor(Func<bool> done, RunningGeodense run)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (!done())
+        {
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"the journal never recorded a finished row of blocks.\nstdout:\n{run.Out}\nstderr:\n{run.Err}");
+            Thread.Sleep(20);
+        }
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GeoDense.Geo;
 using GeoDense.Tasks.Inference;
 using GeoDense.Tasks.Pipelines;
 using GeoDense.Tasks.Segmentation;
@@ -56,7 +57,10 @@ public static class SegmentCommand
                     continue;
                 }
                 PredictOutputs result;
-                try { result = predictor.Predict(file.Path, folder, progress.Input(index), Interruption.Token, file.OutputStem); }
+                // finished rows of blocks go to the journal as they reach the disk: a killed run is resumed from the last
+                var resume = new StitchResume(journal.FinishedBlockRows(file.OutputStem, file.Path),
+                    rows => journal.MarkBlockRowsFinished(file.OutputStem, [file.Path], rows));
+                try { result = predictor.Predict(file.Path, folder, progress.Input(index), Interruption.Token, file.OutputStem, resume); }
                 catch (OperationCanceledException) when (Interruption.Token.IsCancellationRequested)
                 {
                     throw new OperationCanceledException($"{progress.InputsDone} of {files.Count} input(s) segmented; {file.Path} stopped, its outputs not written");
@@ -66,6 +70,8 @@ public static class SegmentCommand
                 journal.MarkFinished(file.OutputStem, [file.Path], result.Polygons.Prepend(result.Probabilities).Prepend(result.Classes).Append(result.Preview).OfType<string>());
                 // an all-nodata mosaic gives all-nodata outputs: correct, but rarely what the user meant to segment
                 if (result.Tiles == 0) Console.Error.WriteLine($"warning: {file.Path}: every pixel is nodata; its outputs hold only nodata");
+                if (result.ResumedBlockRows > 0)
+                    Console.WriteLine($"{file.Path}: resumed after {result.ResumedBlockRows} row(s) of output blocks finished in an earlier run");
                 Console.WriteLine($"{file.Path}: {result.Tiles} tiles in {result.Seconds:F1} s -> {result.Classes}");
                 foreach (var extra in result.Polygons.Prepend(result.Probabilities).Append(result.Preview))
                     if (extra is not null) Console.WriteLine($"  {extra}");

@@ -11,6 +11,7 @@ namespace GeoDense.IO;
 public sealed class AtomicFile : IDisposable
 {
     private readonly IAtomicFileSystem fileSystem;
+    private readonly bool keep;
     private bool finished;
 
     /// <summary>Where the caller writes (a file, or a folder it creates there).</summary>
@@ -19,11 +20,12 @@ public sealed class AtomicFile : IDisposable
     /// <summary>The path the output gets on <see cref="Commit"/>.</summary>
     public string FinalPath { get; }
 
-    private AtomicFile(string finalPath, string temporaryPath, IAtomicFileSystem fileSystem)
+    private AtomicFile(string finalPath, string temporaryPath, IAtomicFileSystem fileSystem, bool keep = false)
     {
         FinalPath = finalPath;
         TemporaryPath = temporaryPath;
         this.fileSystem = fileSystem;
+        this.keep = keep;
     }
 
     /// <summary>Creates the parent folder if needed and picks the temporary name; writes nothing yet.</summary>
@@ -36,6 +38,18 @@ public sealed class AtomicFile : IDisposable
         var directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{finalPath}' names no file", nameof(finalPath));
         fileSystem.CreateDirectory(directory);
         return new AtomicFile(full, Path.Combine(directory, TemporaryName(full)), fileSystem);
+    }
+
+    /// <summary>
+    /// Like <see cref="Begin"/>, but the temporary has a fixed name, `.{name}.unfinished{ext}`, and stays when disposed
+    /// without <see cref="Commit"/>: a resumed run reopens it there (the batch journal says how much of it is good).
+    /// <see cref="DeleteAbandoned"/> leaves it alone; the next writer of the same final path replaces or commits it.
+    /// </summary>
+    public static AtomicFile Resumable(string finalPath, IAtomicFileSystem? fileSystem = null)
+    {
+        var file = Begin(finalPath, fileSystem);
+        var name = $".{Path.GetFileNameWithoutExtension(file.FinalPath)}.unfinished{Path.GetExtension(file.FinalPath)}";
+        return new AtomicFile(file.FinalPath, Path.Combine(Path.GetDirectoryName(file.FinalPath)!, name), file.fileSystem, keep: true);
     }
 
     /// <summary>`.{name}.partial-{8 hex}{ext}`: hidden, unique per writer, same extension as the final file.</summary>
@@ -63,8 +77,14 @@ public sealed class AtomicFile : IDisposable
         finished = true;
     }
 
-    /// <summary>Without <see cref="Commit"/>, deletes the temporary file or folder.</summary>
+    /// <summary>Without <see cref="Commit"/>, deletes the temporary file or folder (unless <see cref="Resumable"/>).</summary>
     public void Dispose()
+    {
+        if (!keep) Discard();
+    }
+
+    /// <summary>Deletes the temporary (a resumable one too) without committing it: it was only a step to the output.</summary>
+    public void Discard()
     {
         if (finished) return;
         finished = true;

@@ -37,6 +37,7 @@ public sealed record JobFingerprint(string Task, string Pipeline, string Weights
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(JobStarted), "job")]
 [JsonDerivedType(typeof(UnitFinished), "unit")]
+[JsonDerivedType(typeof(BlockRowsFinished), "rows")]
 public abstract record JournalRecord;
 
 /// <summary>The first line: the job whose results the journal holds.</summary>
@@ -47,6 +48,13 @@ public sealed record JobStarted(JobFingerprint Job) : JournalRecord;
 /// <see cref="BatchJournal.Identity"/>) and its outputs, relative to the output folder.
 /// </summary>
 public sealed record UnitFinished(string Unit, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs) : JournalRecord;
+
+/// <summary>
+/// The leading <paramref name="BlockRows"/> rows of output blocks (GeoTIFF tiles) of a unit still running were on disk,
+/// in its unfinished outputs, when this line was written; the unit's inputs as in <see cref="UnitFinished"/>. The last
+/// such line of a unit is what a resumed run keeps.
+/// </summary>
+public sealed record BlockRowsFinished(string Unit, IReadOnlyList<string> Inputs, int BlockRows) : JournalRecord;
 
 /// <summary>
 /// The journal of a batch run (`segment`, `detect`, `change`), kept in its output folder: one line per finished unit
@@ -140,6 +148,21 @@ public sealed class BatchJournal : IDisposable
         finished[unit] = entry;
         Append(entry);
     }
+
+    /// <summary>
+    /// How many leading rows of output blocks of <paramref name="unit"/> a killed earlier run had on disk (its last
+    /// <see cref="BlockRowsFinished"/> line), when its inputs are unchanged; 0 otherwise.
+    /// </summary>
+    public int FinishedBlockRows(string unit, params IReadOnlyList<string> inputs)
+    {
+        var now = inputs.Select(Identity).ToList();
+        return earlier.OfType<BlockRowsFinished>().LastOrDefault(r => r.Unit == unit)
+            is { } last && last.Inputs.SequenceEqual(now) ? last.BlockRows : 0;
+    }
+
+    /// <summary>Records that the leading <paramref name="blockRows"/> rows of blocks of a running unit are on disk.</summary>
+    public void MarkBlockRowsFinished(string unit, IEnumerable<string> inputs, int blockRows) =>
+        Append(new BlockRowsFinished(unit, inputs.Select(Identity).ToList(), blockRows));
 
     /// <summary>Appends any record (for kinds other than finished units); the line is on disk when this returns.</summary>
     public void Append(JournalRecord record)

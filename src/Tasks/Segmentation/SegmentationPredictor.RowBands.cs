@@ -28,12 +28,7 @@ public sealed partial class SegmentationPredictor
             throw new ArgumentOutOfRangeException(nameof(rowStart), $"rows {rowStart}..{rowEnd} are not inside {input}'s {source.Height} rows");
         var windows = WindowGrid.Create(source, new GridOptions(tiling.Size, tiling.Stride, tiling.Scales, SkipNodata: true), bands);
         var rows = new PixelWindow(0, rowStart, source.Width, rowEnd - rowStart);
-        int next = 0;
-        var groups = Tiler.Group(windows, tiling.BatchSize)
-            .Where(g => g.Any(w => !w.Source.Intersect(rows).IsEmpty))
-            .Select(g => (IReadOnlyList<GridWindow>)g.Select(w => w with { Index = next++ }).ToList())
-            .ToList();
-        var selected = groups.SelectMany(g => g).ToList();
+        var (groups, selected) = BatchesTouching(windows, tiling.BatchSize, rows);
 
         // the band file carries no georeference: the assembly writes the mosaic's own grid
         using var writer = RasterWriter.Create(bandPath, new RasterGrid(source.Width, rows.Height).ToSpec(1, RasterDataType.Byte, 255), DenseOutputs.PlainTiff);
@@ -53,6 +48,20 @@ public sealed partial class SegmentationPredictor
         }
         writer.Commit();
         return selected.Count;
+    }
+
+    /// <summary>
+    /// The batches of the one-process run (same windows, same order) with a window touching <paramref name="rows"/>,
+    /// windows renumbered for a stitcher given only these: every pixel of those rows gets all of its windows.
+    /// </summary>
+    static (List<IReadOnlyList<GridWindow>> Groups, List<GridWindow> Windows) BatchesTouching(IReadOnlyList<GridWindow> windows, int batchSize, PixelWindow rows)
+    {
+        int next = 0;
+        var groups = Tiler.Group(windows, batchSize)
+            .Where(g => g.Any(w => !w.Source.Intersect(rows).IsEmpty))
+            .Select(g => (IReadOnlyList<GridWindow>)g.Select(w => w with { Index = next++ }).ToList())
+            .ToList();
+        return (groups, groups.SelectMany(g => g).ToList());
     }
 
     /// <summary>

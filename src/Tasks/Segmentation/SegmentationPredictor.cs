@@ -9,7 +9,9 @@ namespace GeoDense.Tasks.Segmentation;
 
 /// <summary>Files written for one input mosaic.</summary>
 /// <param name="Polygons">One file per requested vector format (GeoJSON, GeoPackage, Shapefile), in that order.</param>
-public sealed record PredictOutputs(string Classes, string? Probabilities, IReadOnlyList<string> Polygons, string? Preview, int Tiles, double Seconds);
+/// <param name="ResumedBlockRows">rows of output blocks (GeoTIFF tiles) a killed earlier run had finished and this one kept</param>
+public sealed record PredictOutputs(string Classes, string? Probabilities, IReadOnlyList<string> Polygons, string? Preview, int Tiles, double Seconds,
+    int ResumedBlockRows = 0);
 
 /// <summary>
 /// Segments mosaics of any size: the Geo tiler reads window batches ahead on its own thread, the model runs
@@ -25,8 +27,12 @@ public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline,
         : this(pipeline, session.Model, session.Device, session.TrainedOn, session.Precision) { }
 
     /// <param name="name">output file stem (default: the input's file name); see <see cref="InputList"/> for unique stems</param>
+    /// <param name="resume">
+    /// makes the raster outputs resumable: a killed run's finished rows of blocks are kept (when its unfinished files are
+    /// still readable) and only the batches touching the rest are run again, so the outputs equal an uninterrupted run's
+    /// </param>
     public PredictOutputs Predict(string input, string outputDir, Action<InferenceProgress>? progress = null,
-        CancellationToken cancellationToken = default, string? name = null)
+        CancellationToken cancellationToken = default, string? name = null, StitchResume? resume = null)
     {
         name ??= Path.GetFileNameWithoutExtension(input);
         Directory.CreateDirectory(outputDir);
@@ -36,22 +42,27 @@ public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline,
         var tiling = pipeline.Tiling;
         var clock = Stopwatch.StartNew();
 
-        int tiles;
+        int tiles, resumed = 0;
         using (var source = Raster.Open(input))
         {
             CheckBands(source);
             var windows = WindowGrid.Create(source, new GridOptions(tiling.Size, tiling.Stride, tiling.Scales, SkipNodata: true), bands);
-            tiles = windows.Count;
+            var tiff = DenseOutputs.Tiff(formats);
             var options = new StitcherOptions(model.NumClasses, DenseOutputs.Blend(tiling.Blend), ClassPath: classes, ProbabilityPath: probabilities,
-                ProbabilityEncoding: ProbabilityEncoding.ScaledByte, Tiff: DenseOutputs.Tiff(formats), NodataBands: bands,
-                Overlap: tiling.Size - tiling.Stride);
-            using var stitcher = StreamingStitcher.ForRaster(source, windows, options);
-            if (windows.Count > 0) Run(new RasterWindows(input, windows, new TilerOptions(bands, tiling.BatchSize)), stitcher, progress, cancellationToken);
+                ProbabilityEncoding: ProbabilityEncoding.ScaledByte, Tiff: tiff, NodataBands: bands,
+                Overlap: tiling.Size - tiling.Stride, Resume: resume);
+            if (resume is { FinishedBlockRows: > 0 } && StreamingStitcher.CanResume(RasterGrid.Of(source), options)) resumed = resume.FinishedBlockRows;
+            else if (resume is not null) options = options with { Resume = resume with { FinishedBlockRows = 0 } };
+            var (groups, selected) = BatchesTouching(windows, tiling.BatchSize,
+                new PixelWindow(0, resumed * tiff.BlockSize, source.Width, Math.Max(0, source.Height - resumed * tiff.BlockSize)));
+            tiles = selected.Count;
+            using var stitcher = StreamingStitcher.ForRaster(source, selected, options);
+            if (tiles > 0) Run(new RasterWindowGroups(input, groups, new TilerOptions(bands, tiling.BatchSize)), stitcher, progress, cancellationToken);
             stitcher.Complete();
         }
 
         var (polygons, preview) = WriteDerivedOutputs(pipeline, model.NumClasses, classes, probabilities, outputDir, name);
-        return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds);
+        return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds, resumed);
     }
 
     /// <summary>

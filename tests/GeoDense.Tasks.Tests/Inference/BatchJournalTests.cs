@@ -38,6 +38,31 @@ public sealed class BatchJournalTests : IDisposable
     }
 
     [Fact]
+    public void The_last_finished_block_rows_of_a_unit_are_kept_while_its_input_is_unchanged()
+    {
+        var input = Write("big.tif");
+        using (var journal = Open())
+        {
+            Assert.Equal(0, journal.FinishedBlockRows("big", input));
+            journal.MarkBlockRowsFinished("big", [input], 2);
+            journal.MarkBlockRowsFinished("big", [input], 5);
+        }
+        Assert.Contains("{\"kind\":\"rows\",\"unit\":\"big\",", File.ReadAllText(Path.Combine(dir, BatchJournal.FileName)));
+        using (var journal = Open())
+        {
+            Assert.Equal(5, journal.FinishedBlockRows("big", input));
+            Assert.Equal(0, journal.FinishedBlockRows("other", input));
+            // a run that had to start over (its unfinished file unreadable) reports from 1 again: the last line counts
+            journal.MarkBlockRowsFinished("big", [input], 1);
+        }
+        using (var journal = Open()) Assert.Equal(1, journal.FinishedBlockRows("big", input));
+
+        File.AppendAllText(input, "changed");
+        using (var journal = Open()) Assert.Equal(0, journal.FinishedBlockRows("big", input));
+        using (var journal = Open(Job with { Weights = "w2" })) Assert.Equal(0, journal.FinishedBlockRows("big", input));
+    }
+
+    [Fact]
     public void Another_run_setting_starts_over_and_says_which()
     {
         var (input, output) = (Write("a.tif"), Write("a_classes.tif"));
