@@ -26,7 +26,16 @@ public sealed class TrainingLoopTests : IDisposable
     {
         readonly Linear model = new(2, 1);
         public Func<CancellationToken, FitMetrics>? OnValidate { get; init; }
-        public FitTask() => Optimizer = new AdamW(model.Parameters(), 0.05);
+        public FitTask()
+        {
+            // fixed start: libtorch's generator is process-wide, and tests in other classes draw from it concurrently
+            using (TorchRuntime.NoGrad())
+            {
+                Init.Zeros_(model.Weight);
+                Init.Zeros_(model.Bias!);
+            }
+            Optimizer = new AdamW(model.Parameters(), 0.05);
+        }
         public Module Model => model;
         public Optimizer Optimizer { get; }
         public IReadOnlyList<string> LossNames { get; } = ["loss"];
