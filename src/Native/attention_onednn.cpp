@@ -3,29 +3,15 @@
 #include <ATen/record_function.h>
 #include <c10/core/GradMode.h>
 
-#ifdef GD_HAVE_ONEDNN
-#include <oneapi/dnnl/dnnl.hpp>
-#endif
+#include "onednn.h"
 
 namespace gd {
 
 #ifdef GD_HAVE_ONEDNN
 namespace {
 
-dnnl::engine& cpu_engine() {
-  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  return engine;
-}
-
-dnnl::memory::data_type onednn_type(const at::Tensor& t) {
-  return t.scalar_type() == at::kBFloat16 ? dnnl::memory::data_type::bf16 : dnnl::memory::data_type::f32;
-}
-
-// A plain strided descriptor of the tensor as it is: no reorder, no copy.
-dnnl::memory::desc strided(const at::Tensor& t) {
-  dnnl::memory::dims dims(t.sizes().begin(), t.sizes().end()), strides(t.strides().begin(), t.strides().end());
-  return dnnl::memory::desc(dims, onednn_type(t), strides);
-}
+using onednn::cpu_engine;
+using onednn::strided;
 
 // dst = scale · (a @ b) over the two leading batch dims. oneDNN keeps created primitives in its own
 // cache (keyed by the descriptors), so building the descriptor per call is cheap.

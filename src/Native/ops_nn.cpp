@@ -1,8 +1,18 @@
 // Neural-network layers as functions: linear, convolutions, normalisations, activations,
 // pooling, resampling, padding, dropout.
 #include "common.h"
+#include "linear_onednn.h"
 
 GD_EXPORT TH gd_linear(TH x, TH w, TH b) { GD_TENSOR(at::linear(*x, *w, gd::opt(b))); }
+
+// Inference linear over tokens on oneDNN (linear_onednn.h): gelu fuses GELU, a residual is updated in place.
+GD_EXPORT int32_t gd_onednn_linear_available() { return gd::onednn_linear_available() ? 1 : 0; }
+GD_EXPORT TH gd_onednn_linear(TH x, TH w, TH b, int32_t gelu) {
+  GD_TENSOR(gd::onednn_linear(*x, *w, b ? *b : at::Tensor(), gelu != 0, at::Tensor()));
+}
+GD_EXPORT int32_t gd_onednn_linear_add_(TH residual, TH x, TH w, TH b) {
+  GD_STATUS(gd::onednn_linear(*x, *w, b ? *b : at::Tensor(), false, *residual));
+}
 
 // Two-element arrays (h, w) for stride/padding/dilation.
 GD_EXPORT TH gd_conv2d(TH x, TH w, TH b, const int64_t* stride, const int64_t* padding, const int64_t* dilation, int64_t groups) {

@@ -1,5 +1,6 @@
 // Reduced precision: autocast scopes (bf16 on CPU and CUDA) and int8 dynamically quantized Linear layers.
 #include "common.h"
+#include "precision.h"
 #include <ATen/autocast_mode.h>
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <ATen/core/ivalue.h>
@@ -11,13 +12,7 @@
 #define GD_AUTOCAST_BY_DEVICE 1
 #endif
 
-namespace {
-
-struct AutocastScope {
-  at::DeviceType device;
-  bool was_enabled;
-  at::ScalarType previous_dtype;
-};
+namespace gd {
 
 bool autocast_enabled(at::DeviceType device) {
 #ifdef GD_AUTOCAST_BY_DEVICE
@@ -27,20 +22,33 @@ bool autocast_enabled(at::DeviceType device) {
 #endif
 }
 
+at::ScalarType autocast_dtype(at::DeviceType device) {
+#ifdef GD_AUTOCAST_BY_DEVICE
+  return at::autocast::get_autocast_dtype(device);
+#else
+  return device == at::kCUDA ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+#endif
+}
+
+}  // namespace gd
+
+namespace {
+
+using gd::autocast_dtype;
+using gd::autocast_enabled;
+
+struct AutocastScope {
+  at::DeviceType device;
+  bool was_enabled;
+  at::ScalarType previous_dtype;
+};
+
 void set_autocast_enabled(at::DeviceType device, bool enabled) {
 #ifdef GD_AUTOCAST_BY_DEVICE
   at::autocast::set_autocast_enabled(device, enabled);
 #else
   if (device == at::kCUDA) at::autocast::set_enabled(enabled);
   else at::autocast::set_cpu_enabled(enabled);
-#endif
-}
-
-at::ScalarType autocast_dtype(at::DeviceType device) {
-#ifdef GD_AUTOCAST_BY_DEVICE
-  return at::autocast::get_autocast_dtype(device);
-#else
-  return device == at::kCUDA ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
 #endif
 }
 

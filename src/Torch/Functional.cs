@@ -34,6 +34,27 @@ public static partial class Functional
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) =>
         Tensor.Wrap(NativeMethods.gd_linear(input.Handle, weight.Handle, Tensor.H(bias)), input, weight, bias);
 
+    /// <summary>True when the shim has the oneDNN inference linear (<see cref="InferenceLinear"/>).</summary>
+    public static bool HasOneDnnLinear { get; } = NativeMethods.gd_onednn_linear_available() != 0;
+
+    /// <summary>
+    /// Inference only, CPU (nothing may need a gradient): x Wᵀ + b, then GELU when <paramref name="gelu"/>, as one
+    /// oneDNN matmul (bias and GELU applied in its epilogue). Under CPU bf16 autocast the product runs in bf16.
+    /// Needs <see cref="HasOneDnnLinear"/>.
+    /// </summary>
+    public static Tensor InferenceLinear(Tensor input, Tensor weight, Tensor? bias = null, bool gelu = false) =>
+        Tensor.Wrap(NativeMethods.gd_onednn_linear(input.Handle, weight.Handle, Tensor.H(bias), gelu ? 1 : 0), input, weight, bias);
+
+    /// <summary>Inference only, like <see cref="InferenceLinear"/>: residual += x Wᵀ + b, accumulated in place by the
+    /// same matmul; returns the residual.</summary>
+    public static Tensor InferenceLinearAdd_(Tensor residual, Tensor input, Tensor weight, Tensor? bias = null)
+    {
+        TorchException.Check(NativeMethods.gd_onednn_linear_add_(residual.Handle, input.Handle, weight.Handle, Tensor.H(bias)),
+            residual, input, weight);
+        GC.KeepAlive(bias);
+        return residual;
+    }
+
     public static unsafe Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null,
         (long H, long W)? stride = null, (long H, long W)? padding = null, (long H, long W)? dilation = null, long groups = 1)
     {

@@ -18,9 +18,7 @@ public sealed class LitMlp : Module<Tensor, Tensor>
     public override Tensor Forward(Tensor tokens)
     {
         using var scope = TorchRuntime.NewScope();
-        var hidden = TokenOps.Linear(_fc1, tokens);
-        hidden = Training || TorchRuntime.IsGradEnabled ? hidden.Gelu() : hidden.Gelu_();
-        return TokenOps.Linear(_fc2, hidden).MoveToOuter();
+        return TokenOps.Linear(_fc2, TokenOps.Linear(_fc1, tokens, gelu: true)).MoveToOuter();
     }
 }
 

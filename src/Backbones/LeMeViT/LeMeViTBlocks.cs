@@ -61,9 +61,8 @@ public abstract class LeMeViTBlock : Module
     /// <summary>t + drop_path(mlp(norm2(t))) for a t this block created.</summary>
     protected Tensor MlpResidual(Tensor t)
     {
-        var hidden = TokenOps.Linear(_fc1, _norm2.Forward(t));
-        hidden = InPlace ? hidden.Gelu_() : hidden.Gelu();
-        return Residual(t, TokenOps.Linear(_fc2, hidden), owned: true);
+        var hidden = TokenOps.Linear(_fc1, _norm2.Forward(t), gelu: true);
+        return InPlace ? TokenOps.LinearAdd_(_fc2, hidden, t) : Residual(t, TokenOps.Linear(_fc2, hidden), owned: true);
     }
 }
 

@@ -8,12 +8,32 @@ namespace GeoDense.Backbones;
 internal static class TokenOps
 {
     /// <summary>
-    /// A Linear over tokens. On the CPU it runs as a 1x1 convolution of the channels-last view
-    /// [B, C, n, 1]: libtorch hands that to oneDNN, which on our machines is 2-3x faster than the BLAS GEMM
-    /// behind F.linear and does not fight OpenMP for the cores. On CUDA the plain linear is best, and an int8 layer
-    /// runs its own packed GEMM.
+    /// A Linear over tokens [B, n, C], then GELU when <paramref name="gelu"/>. For CPU inference it is one oneDNN
+    /// matmul with bias and GELU in its epilogue (F.InferenceLinear): libtorch 1.13's own fp32 paths are 1.1-14x
+    /// slower on these shapes (docs/benchmarks.md). With autograd on the CPU it runs as a 1x1 convolution of the
+    /// channels-last view [B, C, n, 1], which libtorch hands to oneDNN (faster than the BLAS GEMM behind F.linear,
+    /// and it does not fight OpenMP for the cores). On CUDA the plain linear is best, and an int8 layer runs its
+    /// own packed GEMM.
     /// </summary>
-    public static Tensor Linear(Linear layer, Tensor tokens)
+    public static Tensor Linear(Linear layer, Tensor tokens, bool gelu = false)
+    {
+        if (RunsOnOneDnn(layer, tokens)) return F.InferenceLinear(tokens, layer.Weight, layer.Bias, gelu);
+        var y = LinearWithAutograd(layer, tokens);
+        if (!gelu) return y;
+        return TorchRuntime.IsGradEnabled ? y.Gelu() : y.Gelu_();
+    }
+
+    /// <summary>residual += Linear(tokens), in place (inference: the caller owns <paramref name="residual"/>).
+    /// On oneDNN the matmul accumulates straight into the residual.</summary>
+    public static Tensor LinearAdd_(Linear layer, Tensor tokens, Tensor residual) =>
+        RunsOnOneDnn(layer, tokens)
+            ? F.InferenceLinearAdd_(residual, tokens, layer.Weight, layer.Bias)
+            : residual.Add_(LinearWithAutograd(layer, tokens));
+
+    private static bool RunsOnOneDnn(Linear layer, Tensor tokens) =>
+        F.HasOneDnnLinear && !TorchRuntime.IsGradEnabled && !tokens.Device.IsCuda && !layer.IsInt8;
+
+    private static Tensor LinearWithAutograd(Linear layer, Tensor tokens)
     {
         if (tokens.Device.IsCuda || tokens.Dim != 3 || layer.IsInt8) return layer.Forward(tokens);
         var s = tokens.Shape;

@@ -156,6 +156,9 @@ internal static unsafe partial class NativeMethods
 
     // nn
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_linear(IntPtr x, IntPtr w, IntPtr b);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_onednn_linear_available();
+    [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_onednn_linear(IntPtr x, IntPtr w, IntPtr b, int gelu);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_onednn_linear_add_(IntPtr residual, IntPtr x, IntPtr w, IntPtr b);
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_conv2d(IntPtr x, IntPtr w, IntPtr b, long* stride, long* padding, long* dilation, long groups);
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_conv1d(IntPtr x, IntPtr w, IntPtr b, long stride, long padding, long dilation, long groups);
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_conv_transpose2d(IntPtr x, IntPtr w, IntPtr b, long* stride, long* padding, long* outputPadding, long groups, long* dilation);

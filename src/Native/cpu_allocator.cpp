@@ -1,0 +1,97 @@
+// The CPU allocator for tensors: large blocks are reused instead of being returned to the kernel.
+//
+// Why: glibc serves every allocation above 32 MB (its largest mmap threshold) with fresh mmap pages and unmaps
+// them on free, so each one page-faults all of its memory again. A LeMeViT batch at 224² creates 38-77 MB
+// activations dozens of times per forward; on our VMs a oneDNN matmul writing a fresh 77 MB output ran at
+// 22 GFLOP/s against 320 GFLOP/s into a reused one, and the whole model ran at half speed
+// (docs/benchmarks.md, "Large blocks"). Here a freed large block waits in a small cache (at most
+// kCacheBytes in all, oldest evicted first) and is handed back for the next request of the same size, which
+// a model with fixed shapes makes every batch. Small blocks go to c10's own allocation as before.
+#include <c10/core/Allocator.h>
+#include <c10/core/CPUAllocator.h>
+#include <c10/core/impl/alloc_cpu.h>
+
+#include <cstddef>
+#include <list>
+#include <mutex>
+#include <unordered_map>
+
+namespace {
+
+constexpr size_t kLargeBytes = size_t{16} << 20;   // glibc's heap already recycles smaller blocks
+constexpr size_t kCacheBytes = size_t{512} << 20;  // freed large blocks kept at most (resident memory)
+
+class ReusingCpuAllocator final : public c10::Allocator {
+ public:
+  c10::DataPtr allocate(size_t bytes) const override {
+    void* data = bytes >= kLargeBytes ? take_large(bytes) : c10::alloc_cpu(bytes);
+    return {data, data, &release, c10::Device(c10::DeviceType::CPU)};
+  }
+
+  c10::DeleterFnPtr raw_deleter() const override { return &release; }
+
+ private:
+  struct Free { void* data; size_t bytes; };
+  struct State {
+    std::mutex mutex;
+    std::unordered_map<void*, size_t> large_in_use;  // large block -> its size
+    std::list<Free> cache;                           // freed large blocks, oldest first
+    size_t cached_bytes = 0;
+  };
+
+  // Never destroyed: tensors may be freed during static destruction at exit.
+  static State& state() {
+    static State* s = new State();
+    return *s;
+  }
+
+  static void* take_large(size_t bytes) {
+    auto& s = state();
+    {
+      std::lock_guard<std::mutex> lock(s.mutex);
+      for (auto it = s.cache.rbegin(); it != s.cache.rend(); ++it) {  // newest first: still warm in cache
+        if (it->bytes != bytes) continue;
+        void* data = it->data;
+        s.cached_bytes -= bytes;
+        s.cache.erase(std::next(it).base());
+        s.large_in_use.emplace(data, bytes);
+        return data;
+      }
+    }
+    void* data = c10::alloc_cpu(bytes);
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.large_in_use.emplace(data, bytes);
+    return data;
+  }
+
+  static void release(void* data) {
+    if (data == nullptr) return;
+    auto& s = state();
+    std::list<Free> evicted;
+    {
+      std::lock_guard<std::mutex> lock(s.mutex);
+      auto it = s.large_in_use.find(data);
+      if (it != s.large_in_use.end()) {
+        size_t bytes = it->second;
+        s.large_in_use.erase(it);
+        s.cache.push_back({data, bytes});
+        s.cached_bytes += bytes;
+        while (s.cached_bytes > kCacheBytes) {
+          s.cached_bytes -= s.cache.front().bytes;
+          evicted.splice(evicted.end(), s.cache, s.cache.begin());
+        }
+        data = nullptr;
+      }
+    }
+    if (data != nullptr) c10::free_cpu(data);
+    for (auto& block : evicted) c10::free_cpu(block.data);
+  }
+};
+
+// Installed when the shim loads, before any tensor exists. Priority above c10's default (0) so that a later
+// default registration cannot replace it. Never destroyed: tensors may outlive static destruction order.
+struct Install {
+  Install() { c10::SetCPUAllocator(new ReusingCpuAllocator(), /*priority=*/1); }
+} install;
+
+}  // namespace

@@ -1,0 +1,84 @@
+using F = GeoDense.Torch.Functional;
+
+namespace GeoDense.Torch.Tests;
+
+/// <summary>
+/// The oneDNN inference linear (F.InferenceLinear / InferenceLinearAdd_) against libtorch's linear, and the CPU
+/// allocator that recycles large blocks. Skipped parts say so: builds without oneDNN have no such linear.
+/// </summary>
+public class InferenceLinearTests
+{
+    static double MaxAbsDiff(Tensor a, Tensor b)
+    {
+        using var scope = TorchRuntime.NewScope();
+        return a.To(ScalarType.Float32).Sub(b.To(ScalarType.Float32)).Abs().Max().Item<double>();
+    }
+
+    [Fact]
+    public void LinearGeluAndResidualEqualTheUnfusedOps()
+    {
+        Assert.True(F.HasOneDnnLinear, "this CPU build of the shim links oneDNN (libdnnl-dev at setup)");
+        using var scope = TorchRuntime.NewScope();
+        using var noGrad = TorchRuntime.NoGrad();
+        var random = new SeededTensors(11);
+        var tokens = random.Randn([3, 37, 24]);
+        var weight = random.Randn([40, 24]);
+        var bias = random.Randn([40]);
+
+        Assert.True(MaxAbsDiff(F.InferenceLinear(tokens, weight, bias), F.Linear(tokens, weight, bias)) < 1e-5);
+        Assert.True(MaxAbsDiff(F.InferenceLinear(tokens, weight), F.Linear(tokens, weight)) < 1e-5);
+        var gelu = F.InferenceLinear(tokens, weight, bias, gelu: true);
+        Assert.Equal(new long[] { 3, 37, 40 }, gelu.Shape);
+        Assert.True(MaxAbsDiff(gelu, F.Linear(tokens, weight, bias).Gelu()) < 1e-5);
+
+        // residual += x Wᵀ + b in place: the same tensor comes back, holding the sum
+        var residual = random.Randn([3, 37, 40]);
+        var expected = residual.Add(F.Linear(tokens, weight, bias));
+        var returned = F.InferenceLinearAdd_(residual, tokens, weight, bias);
+        Assert.Same(residual, returned);
+        Assert.True(MaxAbsDiff(residual, expected) < 1e-5);
+    }
+
+    [Fact]
+    public void StridedTokensAreReadAsTheyAre()
+    {
+        // Attention hands over merged heads as a transposed view; the linear must see the logical values.
+        using var scope = TorchRuntime.NewScope();
+        using var noGrad = TorchRuntime.NoGrad();
+        var random = new SeededTensors(12);
+        var tokens = random.Randn([2, 24, 9]).Transpose(1, 2);   // [2, 9, 24], last dim strided
+        var weight = random.Randn([16, 24]);
+        Assert.True(MaxAbsDiff(F.InferenceLinear(tokens, weight), F.Linear(tokens.Contiguous(), weight)) < 1e-5);
+    }
+
+    [Fact]
+    public void Bf16AutocastRunsTheProductInBf16()
+    {
+        if (!ReducedPrecision.CpuHasBf16) return;   // bf16 is refused on such CPUs before any model runs
+        using var scope = TorchRuntime.NewScope();
+        using var noGrad = TorchRuntime.NoGrad();
+        var random = new SeededTensors(13);
+        var tokens = random.Randn([4, 50, 64]);
+        var weight = random.Randn([32, 64]).Mul(0.1);
+        var reference = F.Linear(tokens, weight).Gelu();
+        Tensor fast;
+        using (TorchRuntime.Autocast(Device.Cpu, ScalarType.BFloat16)) fast = F.InferenceLinear(tokens, weight, gelu: true);
+        Assert.Equal(ScalarType.BFloat16, fast.DType);
+        Assert.True(MaxAbsDiff(fast, reference) < 0.05);   // bf16 keeps ~3 significant digits of values up to ~3
+    }
+
+    [Fact]
+    public void RecycledLargeBlocksNeverLeakOldValues()
+    {
+        // 24 MB tensors take the allocator's recycling path: a block freed with ones in it comes back for the
+        // next request of its size, and zeros/arange must still write every element.
+        using var scope = TorchRuntime.NewScope();
+        const long n = 6L << 20;
+        for (var round = 0; round < 3; round++)
+        {
+            using (var ones = Tensor.Ones(n)) Assert.Equal(n, ones.Sum().Item<double>());
+            using var zeros = Tensor.Zeros(n);
+            Assert.Equal(0.0, zeros.Abs().Max().Item<double>());
+        }
+    }
+}
