@@ -27,15 +27,17 @@ void batched_matmul(const at::Tensor& a, const at::Tensor& b, const at::Tensor& 
   stream.wait();
 }
 
-// Row-wise softmax over the last dim, in place (oneDNN's JIT kernel beats libtorch 1.13's on these shapes).
-void softmax_last_dim_(const at::Tensor& scores) {
+// Row-wise softmax over the last dim of the fp32 scores into probs (fp32: in place; bf16: rounded on the way
+// out, sparing a separate cast). oneDNN's JIT kernel beats libtorch 1.13's on these shapes.
+void softmax_last_dim(const at::Tensor& scores, const at::Tensor& probs) {
   auto& engine = cpu_engine();
-  auto md = strided(scores);
-  dnnl::softmax_forward::primitive_desc pd(
-      dnnl::softmax_forward::desc(dnnl::prop_kind::forward_inference, md, static_cast<int>(scores.dim() - 1)), engine);
-  dnnl::memory mem(md, engine, scores.data_ptr());
+  auto src_md = strided(scores), dst_md = strided(probs);
+  dnnl::softmax_v2_forward::primitive_desc pd(
+      dnnl::softmax_v2_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::softmax_accurate, src_md, dst_md,
+                                     static_cast<int>(scores.dim() - 1)),
+      engine);
   dnnl::stream stream(engine);
-  dnnl::softmax_forward(pd).execute(stream, {{DNNL_ARG_SRC, mem}, {DNNL_ARG_DST, mem}});
+  dnnl::softmax_v2_forward(pd).execute(stream, {{DNNL_ARG_SRC, onednn::memory_of(scores)}, {DNNL_ARG_DST, onednn::memory_of(probs)}});
   stream.wait();
 }
 
@@ -61,8 +63,8 @@ at::Tensor onednn_attention(const at::Tensor& q, const at::Tensor& k, const at::
   // Scores stay fp32 for the softmax also when q, k are bf16 (what autocast does around softmax).
   auto scores = at::empty({B, heads, n, k.size(2)}, q.options().dtype(at::kFloat));
   batched_matmul(q, k.transpose(-2, -1), scores, static_cast<float>(scale));
-  softmax_last_dim_(scores);
-  auto weights = scores.to(v.scalar_type());
+  auto weights = v.scalar_type() == at::kFloat ? scores : at::empty(scores.sizes(), v.options());
+  softmax_last_dim(scores, weights);
   // Heads interleaved in memory ([B, n, h, dv]): the caller's merge of heads is then a free view.
   auto out = at::empty({B, n, heads, dv}, v.options()).permute({0, 2, 1, 3});
   batched_matmul(weights, v, out, 1.0f);

@@ -1,7 +1,8 @@
 // The CPU allocator for tensors: large blocks are reused instead of being returned to the kernel.
 //
 // Why: glibc serves every allocation above 32 MB (its largest mmap threshold) with fresh mmap pages and unmaps
-// them on free, so each one page-faults all of its memory again. A LeMeViT batch at 224² creates 38-77 MB
+// them on free, and trims freed smaller ones back to the kernel too, so each one page-faults all of its memory
+// again. A LeMeViT batch at 224² creates 38-77 MB
 // activations dozens of times per forward; on our VMs a oneDNN matmul writing a fresh 77 MB output ran at
 // 22 GFLOP/s against 320 GFLOP/s into a reused one, and the whole model ran at half speed
 // (docs/benchmarks.md, "Large blocks"). Here a freed large block waits in a small cache (at most
@@ -18,7 +19,9 @@
 
 namespace {
 
-constexpr size_t kLargeBytes = size_t{16} << 20;   // glibc's heap already recycles smaller blocks
+// From 1 MB: glibc also returns freed mid-size blocks to the kernel (heap trimming, per-thread arenas), and a
+// bf16 forward re-faulted its 10-30 MB activations at 4-8x the matmul's cost.
+constexpr size_t kLargeBytes = size_t{1} << 20;
 constexpr size_t kCacheBytes = size_t{512} << 20;  // freed large blocks kept at most (resident memory)
 
 class ReusingCpuAllocator final : public c10::Allocator {

@@ -68,6 +68,26 @@ public class InferenceLinearTests
     }
 
     [Fact]
+    public void InferenceLayerNormOfBf16TokensStaysBf16AndMatchesFp32()
+    {
+        // The bf16 path's norm: bf16 rows, fp32 weights, one pass; equal to the fp32 norm up to bf16 rounding.
+        using var scope = TorchRuntime.NewScope();
+        using var norm = new GeoDense.Torch.NN.LayerNorm(48, eps: 1e-6);
+        using (TorchRuntime.NoGrad())
+        {
+            norm.Weight!.Mul_(1.5);
+            norm.Bias!.Add_(0.25);
+        }
+        var x = new SeededTensors(14).Randn([2, 30, 48]).Mul(3).Add(1).To(ScalarType.BFloat16);
+        var expected = norm.Forward(x.To(ScalarType.Float32));
+        using var noGrad = TorchRuntime.NoGrad();
+        var y = norm.Forward(x);
+        Assert.Equal(F.HasOneDnnLinear ? ScalarType.BFloat16 : ScalarType.Float32, y.DType);
+        Assert.Equal(x.Shape, y.Shape);
+        Assert.True(MaxAbsDiff(y, expected) < 0.02);   // |values| up to ~5: bf16 keeps ~2-3 decimals
+    }
+
+    [Fact]
     public void RecycledLargeBlocksNeverLeakOldValues()
     {
         // 24 MB tensors take the allocator's recycling path: a block freed with ones in it comes back for the

@@ -21,8 +21,9 @@ public sealed class LayerNorm : Module<Tensor, Tensor>
         if (bias) Bias = RegisterParameter("bias", Tensor.Zeros(normalizedShape));
     }
 
-    /// <remarks>Under bf16 autocast a bf16 input is normalised in the weight's fp32, as CUDA autocast does; libtorch 1.13's
-    /// CPU autocast would instead run layer_norm in bf16 and refuse the fp32 weight.</remarks>
-    public override Tensor Forward(Tensor input) =>
-        Functional.LayerNorm(Weight is not null && input.DType != Weight.DType ? input.To(Weight.DType) : input, NormalizedShape, Weight, Bias, Eps);
+    /// <remarks>Under bf16 autocast a bf16 input is normalised in the weight's fp32, as CUDA autocast does (libtorch
+    /// 1.13's CPU autocast would instead run layer_norm in bf16 and refuse the fp32 weight); the shim does the cast,
+    /// and for CPU inference it normalises bf16 rows in one oneDNN pass with fp32 statistics that returns bf16
+    /// (the bf16 matmuls after it would round an fp32 result the same way).</remarks>
+    public override Tensor Forward(Tensor input) => Functional.LayerNorm(input, NormalizedShape, Weight, Bias, Eps);
 }
