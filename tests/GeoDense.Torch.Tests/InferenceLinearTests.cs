@@ -40,6 +40,27 @@ public class InferenceLinearTests
     }
 
     [Fact]
+    public void AWeightChangedInPlaceIsPackedAgain()
+    {
+        // Weights are packed once per (storage, version): validation between optimizer steps must see each step.
+        using var scope = TorchRuntime.NewScope();
+        using var noGrad = TorchRuntime.NoGrad();
+        var random = new SeededTensors(15);
+        var tokens = random.Randn([2, 20, 16]);
+        var weight = random.Randn([8, 16]);
+        var first = F.InferenceLinear(tokens, weight);
+        weight.Mul_(2);
+        Assert.True(MaxAbsDiff(F.InferenceLinear(tokens, weight), first.Mul(2)) < 1e-5);
+        weight.Copy_(random.Randn([8, 16]));   // a weight load
+        Assert.True(MaxAbsDiff(F.InferenceLinear(tokens, weight), F.Linear(tokens, weight)) < 1e-5);
+        for (var i = 0; i < 20; i++)   // fresh weights of one shape, freed in turn: never another weight's packing
+        {
+            using var fresh = random.Randn([8, 16]);
+            Assert.True(MaxAbsDiff(F.InferenceLinear(tokens, fresh), F.Linear(tokens, fresh)) < 1e-5);
+        }
+    }
+
+    [Fact]
     public void StridedTokensAreReadAsTheyAre()
     {
         // Attention hands over merged heads as a transposed view; the linear must see the logical values.
