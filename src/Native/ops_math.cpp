@@ -1,6 +1,7 @@
 // Elementwise math, comparisons, reductions and matrix products.
 // Families share one export with an op code (codes mirror the C# enums in NativeOps.cs).
 #include "common.h"
+#include "gelu_onednn.h"
 
 namespace {
 
@@ -50,7 +51,10 @@ at::Tensor& unary_(at::Tensor& x, int32_t op) {
     case 8: return x.tanh_();
     case 9: return x.sigmoid_();
     case 10: return x.relu_();
-    case 11: return at::gelu_(x, "none");
+    case 11:
+      if (!gd::onednn_gelu_applies(x)) return at::gelu_(x, "none");
+      gd::onednn_gelu_(x);
+      return x;
     case 13: return at::silu_(x);
     case 14: return x.floor_();
     case 15: return x.ceil_();

@@ -109,6 +109,22 @@ public class InferenceLinearTests
     }
 
     [Fact]
+    public void InPlaceGeluOfADenseMapMatchesTheErfFormula()
+    {
+        // The stem's GELU: a channels-last map, in place, fp32 (parity) and bf16.
+        using var scope = TorchRuntime.NewScope();
+        var map = new SeededTensors(16).Randn([2, 6, 5, 7]).Mul(3).Permute(0, 2, 3, 1).Contiguous().Permute(0, 3, 1, 2);
+        var expected = map.Gelu();   // with autograd on: libtorch's kernel
+        using var noGrad = TorchRuntime.NoGrad();
+        var fp32 = map.Clone();
+        Assert.Same(fp32, fp32.Gelu_());
+        Assert.True(MaxAbsDiff(fp32, expected) < 1e-5);
+        var bf16 = map.To(ScalarType.BFloat16);
+        bf16.Gelu_();
+        Assert.True(MaxAbsDiff(bf16, expected) < 0.06);   // values up to ~10: bf16 rounding
+    }
+
+    [Fact]
     public void RecycledLargeBlocksNeverLeakOldValues()
     {
         // 24 MB tensors take the allocator's recycling path: a block freed with ones in it comes back for the
