@@ -2,12 +2,12 @@
 //
 // Why: glibc serves every allocation above 32 MB (its largest mmap threshold) with fresh mmap pages and unmaps
 // them on free, and trims freed smaller ones back to the kernel too, so each one page-faults all of its memory
-// again. A LeMeViT batch at 224² creates 38-77 MB
-// activations dozens of times per forward; on our VMs a oneDNN matmul writing a fresh 77 MB output ran at
-// 22 GFLOP/s against 320 GFLOP/s into a reused one, and the whole model ran at half speed
-// (docs/benchmarks.md, "Large blocks"). Here a freed large block waits in a small cache (at most
-// kCacheBytes in all, oldest evicted first) and is handed back for the next request of the same size, which
-// a model with fixed shapes makes every batch. Small blocks go to c10's own allocation as before.
+// again. A LeMeViT batch creates 10-170 MB activations dozens of times per forward; on our VMs a oneDNN matmul
+// writing a fresh 77 MB output ran at 22 GFLOP/s against 320 GFLOP/s into a reused one, and the whole model ran
+// at a third of its speed (docs/benchmarks.md, "Allocator"). Here a freed large block waits in a cache (at most
+// kCacheBytes in all, oldest evicted first) and is handed back for the next request it fits best (its size up
+// to 1.5x the request's), which a model with fixed shapes makes every batch. Small blocks go to c10's own
+// allocation as before. The cost is resident memory: up to kCacheBytes of freed blocks stay mapped.
 #include <c10/core/Allocator.h>
 #include <c10/core/CPUAllocator.h>
 #include <c10/core/impl/alloc_cpu.h>
@@ -22,7 +22,7 @@ namespace {
 // From 1 MB: glibc also returns freed mid-size blocks to the kernel (heap trimming, per-thread arenas), and a
 // bf16 forward re-faulted its 10-30 MB activations at 4-8x the matmul's cost.
 constexpr size_t kLargeBytes = size_t{1} << 20;
-constexpr size_t kCacheBytes = size_t{512} << 20;  // freed large blocks kept at most (resident memory)
+constexpr size_t kCacheBytes = size_t{1024} << 20;  // freed large blocks kept at most (resident memory)
 
 class ReusingCpuAllocator final : public c10::Allocator {
  public:
@@ -52,12 +52,15 @@ class ReusingCpuAllocator final : public c10::Allocator {
     auto& s = state();
     {
       std::lock_guard<std::mutex> lock(s.mutex);
-      for (auto it = s.cache.rbegin(); it != s.cache.rend(); ++it) {  // newest first: still warm in cache
-        if (it->bytes != bytes) continue;
-        void* data = it->data;
-        s.cached_bytes -= bytes;
-        s.cache.erase(std::next(it).base());
-        s.large_in_use.emplace(data, bytes);
+      // Best fit among blocks of 1-1.5x the size; among equals the newest, still warm in the CPU's caches.
+      auto best = s.cache.end();
+      for (auto it = s.cache.begin(); it != s.cache.end(); ++it)
+        if (it->bytes >= bytes && it->bytes <= bytes + bytes / 2 && (best == s.cache.end() || it->bytes <= best->bytes)) best = it;
+      if (best != s.cache.end()) {
+        void* data = best->data;
+        s.cached_bytes -= best->bytes;
+        s.large_in_use.emplace(data, best->bytes);
+        s.cache.erase(best);
         return data;
       }
     }
