@@ -13,6 +13,7 @@
 #include <c10/core/impl/alloc_cpu.h>
 
 #include <cstddef>
+#include <cstring>
 #include <list>
 #include <mutex>
 #include <unordered_map>
@@ -24,12 +25,13 @@ namespace {
 constexpr size_t kLargeBytes = size_t{1} << 20;
 constexpr size_t kCacheBytes = size_t{1024} << 20;  // freed large blocks kept at most (resident memory)
 
+// c10's interface changed in 2.x: `allocate` lost its const (2.3) and `copy_data` became pure virtual. Both
+// spellings are declared without `override`, so whichever the libtorch's base class has is overridden.
 class ReusingCpuAllocator final : public c10::Allocator {
  public:
-  c10::DataPtr allocate(size_t bytes) const override {
-    void* data = bytes >= kLargeBytes ? take_large(bytes) : c10::alloc_cpu(bytes);
-    return {data, data, &release, c10::Device(c10::DeviceType::CPU)};
-  }
+  c10::DataPtr allocate(size_t bytes) const { return allocate_block(bytes); }
+  c10::DataPtr allocate(size_t bytes) { return allocate_block(bytes); }
+  void copy_data(void* dest, const void* src, std::size_t count) const { std::memcpy(dest, src, count); }
 
   c10::DeleterFnPtr raw_deleter() const override { return &release; }
 
@@ -41,6 +43,11 @@ class ReusingCpuAllocator final : public c10::Allocator {
     std::list<Free> cache;                           // freed large blocks, oldest first
     size_t cached_bytes = 0;
   };
+
+  static c10::DataPtr allocate_block(size_t bytes) {
+    void* data = bytes >= kLargeBytes ? take_large(bytes) : c10::alloc_cpu(bytes);
+    return {data, data, &release, c10::Device(c10::DeviceType::CPU)};
+  }
 
   // Never destroyed: tensors may be freed during static destruction at exit.
   static State& state() {
