@@ -12,6 +12,8 @@
 #include <c10/core/CPUAllocator.h>
 #include <c10/core/impl/alloc_cpu.h>
 
+#include "common.h"
+
 #include <cstddef>
 #include <cstring>
 #include <list>
@@ -77,6 +79,24 @@ class ReusingCpuAllocator final : public c10::Allocator {
     return data;
   }
 
+ public:
+  static size_t release_cache() {
+    auto& s = state();
+    std::list<Free> cached;
+    {
+      std::lock_guard<std::mutex> lock(s.mutex);
+      cached.swap(s.cache);
+      s.cached_bytes = 0;
+    }
+    size_t bytes = 0;
+    for (auto& block : cached) {
+      bytes += block.bytes;
+      c10::free_cpu(block.data);
+    }
+    return bytes;
+  }
+
+ private:
   static void release(void* data) {
     if (data == nullptr) return;
     auto& s = state();
@@ -100,6 +120,13 @@ class ReusingCpuAllocator final : public c10::Allocator {
     for (auto& block : evicted) c10::free_cpu(block.data);
   }
 };
+
+}  // namespace
+
+// Frees every cached block (e.g. when a job's inference is over and its outputs are written); returns the bytes freed.
+GD_EXPORT int64_t gd_release_cached_cpu_memory() { return static_cast<int64_t>(ReusingCpuAllocator::release_cache()); }
+
+namespace {
 
 // Installed when the shim loads, before any tensor exists. Priority above c10's default (0) so that a later
 // default registration cannot replace it. Never destroyed: tensors may outlive static destruction order.

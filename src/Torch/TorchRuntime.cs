@@ -30,6 +30,13 @@ public static class TorchRuntime
     public static void SetNumThreads(int threads) => TorchException.Check(NativeMethods.gd_set_num_threads(threads));
     public static int GetNumThreads() => Tensor.Checked(NativeMethods.gd_get_num_threads());
 
+    /// <summary>
+    /// Returns the freed tensor blocks the shim keeps for reuse (up to 1 GiB of blocks >= 1 MB, so that a model's
+    /// activations do not page-fault again every batch; src/Native/cpu_allocator.cpp) to the system. Call it when a
+    /// job's inference is over and later stages (writing outputs) should not carry that memory. Returns the bytes freed.
+    /// </summary>
+    public static long ReleaseCachedCpuMemory() => NativeMethods.gd_release_cached_cpu_memory();
+
     /// <summary>torch.autocast(device type, dtype) on this thread until disposed: matrix products and convolutions in
     /// <paramref name="dtype"/>, precision-sensitive ops in fp32.</summary>
     public static AutocastScope Autocast(Device device, ScalarType dtype) => new(device, dtype);

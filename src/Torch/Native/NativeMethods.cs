@@ -18,6 +18,7 @@ internal static unsafe partial class NativeMethods
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_torch_version();
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_manual_seed(ulong seed);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_set_num_threads(int n);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern long gd_release_cached_cpu_memory();
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_get_num_threads();
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_cuda_is_available();
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_cuda_device_count();
