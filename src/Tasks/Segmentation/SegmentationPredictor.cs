@@ -82,13 +82,10 @@ public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline,
             var vectors = DenseOutputs.Vectors(FormatsOf(pipeline)).ToList();
             if (vectors.Count > 0)
             {
-                // polygonised once, written in every requested format
-                var features = Polygonizer.Polygonize(classRaster, classNames: names);
-                foreach (var ((format, _), path) in vectors.Zip(vectorPaths))
-                {
-                    VectorWriter.Write(path, features, classRaster.SpatialReference, format, layerName: "classes");
-                    polygons.Add(path);
-                }
+                // polygonised once, written in every requested format, streamed: a mosaic's polygons need not fit in memory
+                var outputs = vectors.Zip(vectorPaths, (v, path) => (path, v.Format)).ToList();
+                polygons.AddRange(outputs.Select(o => o.path));
+                Polygonizer.PolygonizeTo(classRaster, outputs, layerName: "classes", classNames: names);
             }
             if (previewPath is not null)
             {
