@@ -40,13 +40,21 @@ public static unsafe class Polygonizer
         // hidden and unique in the output folder, deleted when done (a killed run's is swept by AtomicFile.DeleteAbandoned)
         using var scratch = VsiFileSystem.Begin(System.IO.Path.ChangeExtension(outputs[0].Path, ".polygons.fgb"));
         var store = CreateStore("FlatGeobuf", scratch.TemporaryPath);
+        long count;
         try
         {
-            PolygonizeInto(store, classRaster, band, eightConnected, ["SPATIAL_INDEX=NO"]);
+            count = OGR_L_GetFeatureCount(PolygonizeInto(store, classRaster, band, eightConnected, ["SPATIAL_INDEX=NO"]), 1);
         }
         finally
         {
             CloseWritten(store, outputs[0].Path);
+        }
+        if (count == 0)
+        {
+            // GDAL 3.6 cannot reopen a FlatGeobuf without features; an all-nodata map has none to write
+            foreach (var (path, format) in outputs)
+                VectorWriter.Write(path, [], VectorFields.Of([]), classRaster.SpatialReference, format, layerName);
+            return;
         }
 
         GdalLibrary.ClearError();
