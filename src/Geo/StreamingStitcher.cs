@@ -456,6 +456,9 @@ public sealed class StreamingStitcher : IDisposable
                 throw new InvalidOperationException($"{remainingWindows} of {windows.Length} windows never arrived (first missing: #{first} {windows[first].Source}).");
             }
             foreach (var block in blocks.All.Where(b => !b.Written)) Write(block);
+            // every accumulator is written: their memory goes back before the COG conversion needs its own
+            blocks.DropPools();
+            MemoryRelief.ReturnFreed();
             classWriter?.Commit();
             probabilityWriter?.Commit();
         }
