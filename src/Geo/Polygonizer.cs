@@ -53,7 +53,7 @@ public static unsafe class Polygonizer
         {
             // GDAL 3.6 cannot reopen a FlatGeobuf without features; an all-nodata map has none to write
             foreach (var (path, format) in outputs)
-                VectorWriter.Write(path, [], VectorFields.Of([]), classRaster.SpatialReference, format, layerName);
+                VectorWriter.Write(path, Enumerable.Empty<VectorRow>(), VectorFields.Of([]), classRaster.SpatialReference, format, layerName);
             return;
         }
 
@@ -64,10 +64,12 @@ public static unsafe class Polygonizer
         {
             var layer = GDALDatasetGetLayer(polygons, 0);
             // the schema the in-memory list would give: a class_name column only when some polygon has a name
-            var fields = new VectorFields(ClassName: Features(layer, skipClasses, classNames).Any(f => f.ClassName is not null),
+            var fields = new VectorFields(ClassName: Rows(layer, skipClasses, classNames).Any(r => r.ClassName is not null),
                 Score: false, Area: false, PolygonsOnly: true);
+            // WKB straight from OGR to OGR: the largest polygon (its outline grows with the mosaic) is not copied into
+            // NetTopologySuite objects on the way
             foreach (var (path, format) in outputs)
-                VectorWriter.Write(path, Features(layer, skipClasses, classNames), fields, classRaster.SpatialReference, format, layerName);
+                VectorWriter.Write(path, Rows(layer, skipClasses, classNames), fields, classRaster.SpatialReference, format, layerName);
         }
         finally
         {
@@ -123,29 +125,35 @@ public static unsafe class Polygonizer
         return Polygonize(raster, 1, skipClasses, classNames, eightConnected);
     }
 
-    /// <summary>The layer's features from its start, one at a time (each converted, then its OGR feature freed).</summary>
+    /// <summary>The layer's features from its start, converted to NetTopologySuite geometries.</summary>
     private static IEnumerable<VectorFeature> Features(IntPtr layer, IReadOnlyCollection<int>? skipClasses, IReadOnlyList<string>? classNames)
     {
         var reader = new WKBReader();
+        return Rows(layer, skipClasses, classNames).Select(r => new VectorFeature(reader.Read(r.Wkb), r.ClassId, r.ClassName));
+    }
+
+    /// <summary>The layer's features from its start, one at a time, as WKB (each OGR feature freed once exported).</summary>
+    private static IEnumerable<VectorRow> Rows(IntPtr layer, IReadOnlyCollection<int>? skipClasses, IReadOnlyList<string>? classNames)
+    {
         OGR_L_ResetReading(layer);
         while (true)
         {
             var feature = OGR_L_GetNextFeature(layer);
             if (feature == IntPtr.Zero) yield break;
-            VectorFeature? converted;
+            VectorRow? row;
             try
             {
-                converted = Convert(feature, reader, skipClasses, classNames);
+                row = Export(feature, skipClasses, classNames);
             }
             finally
             {
                 OGR_F_Destroy(feature);
             }
-            if (converted is not null) yield return converted;
+            if (row is { } kept) yield return kept;
         }
     }
 
-    private static VectorFeature? Convert(IntPtr feature, WKBReader reader, IReadOnlyCollection<int>? skipClasses, IReadOnlyList<string>? classNames)
+    private static VectorRow? Export(IntPtr feature, IReadOnlyCollection<int>? skipClasses, IReadOnlyList<string>? classNames)
     {
         int classId = OGR_F_GetFieldAsInteger(feature, 0);
         if (skipClasses?.Contains(classId) == true) return null;
@@ -153,6 +161,6 @@ public static unsafe class Polygonizer
         var wkb = new byte[OGR_G_WkbSize(geometry)];
         fixed (byte* buffer = wkb) OGR_G_ExportToWkb(geometry, ByteOrderLittleEndian, buffer);
         var name = classNames is not null && classId >= 0 && classId < classNames.Count ? classNames[classId] : null;
-        return new VectorFeature(reader.Read(wkb), classId, name);
+        return new VectorRow(wkb, "Polygon", classId, name);
     }
 }

@@ -19,6 +19,9 @@ public sealed record VectorFields(bool ClassName, bool Score, bool Area, bool Po
         features.All(f => f.Geometry is Polygon or MultiPolygon));
 }
 
+/// <summary>A feature as the writer takes it: geometry as little-endian WKB.</summary>
+internal readonly record struct VectorRow(byte[] Wkb, string GeometryType, int ClassId, string? ClassName, double? Score = null, double? Area = null);
+
 /// <summary>
 /// Writes features with attributes (class, class_name, score, area) through OGR, in the given CRS. Files are written under a
 /// temporary name (a temporary folder for the several files of a shapefile) and moved into place when complete.
@@ -39,6 +42,17 @@ public static unsafe class VectorWriter
     /// <summary>Writes a stream of features, enumerated once, with the attributes <paramref name="fields"/> declares.</summary>
     public static void Write(string path, IEnumerable<VectorFeature> features, VectorFields fields, SpatialReference? crs, VectorFormat? format = null,
         string? layerName = null)
+    {
+        var wkbWriter = new WKBWriter(ByteOrder.LittleEndian);
+        Write(path, features.Select(f => new VectorRow(wkbWriter.Write(f.Geometry), f.Geometry.GeometryType, f.ClassId, f.ClassName, f.Score, f.Area)), fields, crs, format, layerName);
+    }
+
+    /// <summary>
+    /// Writes rows whose geometry is WKB already (the polygoniser's, straight from OGR): no NetTopologySuite copy of a
+    /// polygon with hundreds of thousands of vertices is made on the way.
+    /// </summary>
+    internal static void Write(string path, IEnumerable<VectorRow> features, VectorFields fields, SpatialReference? crs, VectorFormat? format,
+        string? layerName)
     {
         var kind = format ?? FormatOf(path);
         // A shapefile's layer name is its file name.
@@ -63,7 +77,7 @@ public static unsafe class VectorWriter
 
     /// <param name="path">Where GDAL writes (the temporary name).</param>
     /// <param name="finalPath">The name the user asked for, used in messages.</param>
-    private static void WriteDataset(string path, string finalPath, VectorFormat format, IEnumerable<VectorFeature> features, VectorFields fields,
+    private static void WriteDataset(string path, string finalPath, VectorFormat format, IEnumerable<VectorRow> features, VectorFields fields,
         SpatialReference? crs, string layerName)
     {
         var driver = RasterWriter.Driver(format switch
@@ -87,7 +101,6 @@ public static unsafe class VectorWriter
 
             bool transaction = GDALDatasetStartTransaction(dataset, 0) == 0;
             var definition = OGR_L_GetLayerDefn(layer);
-            var wkbWriter = new WKBWriter(ByteOrder.LittleEndian);
             foreach (var f in features)
             {
                 var feature = OGR_F_Create(definition);
@@ -97,11 +110,11 @@ public static unsafe class VectorWriter
                     if (nameField >= 0 && f.ClassName is not null) OGR_F_SetFieldString(feature, nameField, f.ClassName);
                     if (scoreField >= 0 && f.Score is { } score) OGR_F_SetFieldDouble(feature, scoreField, score);
                     if (areaField >= 0 && f.Area is { } area) OGR_F_SetFieldDouble(feature, areaField, area);
-                    var wkb = wkbWriter.Write(f.Geometry);
+                    var wkb = f.Wkb;
                     IntPtr geometry;
                     fixed (byte* buffer = wkb)
                         if (OGR_G_CreateFromWkb(buffer, IntPtr.Zero, &geometry, wkb.Length) != 0)
-                            throw new ArgumentException($"Feature of class {f.ClassId} has a geometry OGR cannot read ({f.Geometry.GeometryType}).");
+                            throw new ArgumentException($"Feature of class {f.ClassId} has a geometry OGR cannot read ({f.GeometryType}).");
                     OGR_F_SetGeometryDirectly(feature, geometry);
                     GdalLibrary.ClearError();
                     if (OGR_L_CreateFeature(layer, feature) != 0)
