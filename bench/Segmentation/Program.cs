@@ -7,7 +7,9 @@ using GeoDense.Torch;
 
 // Segmentation mosaic benchmarks (see docs/benchmarks.md, "Segmentation").
 //   throughput --size S --dir D [--pipeline P] [--weights W]   model-only vs end-to-end tiles/s on the same tiles
-//   rss        --size S --dir D [--pipeline P] [--weights W]   end-to-end once, prints peak RSS (run per size)
+//   rss        --size S --dir D [--pipeline P] [--weights W]   `segment` end to end once (raster, polygons, preview, results
+//              [--height H] [--stride N] [--trace]                 page), prints peak RSS overall and per stage (run per size)
+//   generate   --size S --dir D [--height H]                  writes the mosaic only
 //   check      --size S --dir D [--pipeline P] [--weights W]   georeference, nodata and agreement with per-tile inference
 var mode = args.Length > 0 ? args[0] : "throughput";
 string Arg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
@@ -15,7 +17,10 @@ int size = int.Parse(Arg("--size", "3072"), CultureInfo.InvariantCulture);
 int height = int.Parse(Arg("--height", size.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);   // default square
 var dir = Directory.CreateDirectory(Arg("--dir", "/tmp/gd-seg-bench")).FullName;
 var pipeline = PipelineFile.Load<SegmentationPipeline>(Arg("--pipeline", "pipelines/demo-segmentation.yaml"));
-pipeline = pipeline with { Output = new OutputSection { Formats = [args.Contains("--geotiff") ? "geotiff" : "cog"] } };
+// rss runs the pipeline's own outputs (`segment` end to end); the other modes time the raster alone
+if (mode != "rss") pipeline = pipeline with { Output = new OutputSection { Formats = [args.Contains("--geotiff") ? "geotiff" : "cog"] } };
+// a larger stride (fewer windows, same pipeline otherwise) makes the 20000 x 20000 run affordable on 2 cores
+if (Arg("--stride", "") is { Length: > 0 } stride) pipeline = pipeline with { Tiling = pipeline.Tiling with { Stride = int.Parse(stride, CultureInfo.InvariantCulture) } };
 var weights = Arg("--weights", "");
 int nodataColumns = size / 16;
 
@@ -27,6 +32,7 @@ if (!File.Exists(mosaic))
     SyntheticPotsdam.WriteMosaic(mosaic, size, height, seed: 7, nodataColumns: nodataColumns);
     Console.Error.WriteLine($"wrote {mosaic} in {write.Elapsed.TotalSeconds:F1} s");
 }
+if (mode == "generate") return 0;   // the mosaic alone, so that a measured run does not include its generation
 using var model = SegmentationModels.Create(pipeline);
 if (weights.Length > 0) model.LoadStateDict(GeoDense.Torch.Checkpoints.TensorCheckpoints.LoadTensors(weights));
 model.Eval();
@@ -71,30 +77,61 @@ void Throughput()
     Console.WriteLine($"| {size} x {size} | {windows.Count} | {modelOnly:F2} | {endToEnd:F2} | {endToEnd / modelOnly:F2} |");
 }
 
+// The stages of `segment` in its order (SegmentationPredictor.Predict = raster, then WriteDerivedOutputs; then the
+// results page), run one by one so that each one's peak RSS is known; VmHWM is reset (clear_refs) between them.
 void Rss()
 {
     var clock = Stopwatch.StartNew();
-    var samples = new List<(double Seconds, long Kb)>();
+    var samples = new List<(double Seconds, string Stage, long RssKb, long HeapMb, long CommittedMb)>();
+    var stage = "tiles";
+    var stagePeaks = new List<(string Stage, long HwmKb)>();
     using var stop = new CancellationTokenSource();
     var sampler = Task.Run(async () =>
     {
         while (!stop.IsCancellationRequested)
         {
-            var rss = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            lock (samples) samples.Add((clock.Elapsed.TotalSeconds, long.Parse(rss[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)));
+            var sample = (clock.Elapsed.TotalSeconds, Volatile.Read(ref stage), ProcStatusKb("VmRSS"),
+                GC.GetTotalMemory(false) / 1048576, GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576);
+            lock (samples) samples.Add(sample);
             await Task.Delay(250);
         }
     });
-    var result = predictor.Predict(mosaic, output);
+    var full = pipeline.Output.Formats;
+    var raster = pipeline with { Output = new OutputSection { Formats = [.. full.Where(f => f is "cog" or "geotiff" or "probabilities")] } };
+    var result = new SegmentationPredictor(raster, model, Device.Cpu).Predict(mosaic, output,
+        p => { if (p.Done == p.Total) Volatile.Write(ref stage, "raster finish (COG)"); });
+    EndStage(Volatile.Read(ref stage));
+    foreach (var format in full.Where(f => f is not ("cog" or "geotiff" or "probabilities")))
+    {
+        Volatile.Write(ref stage, format);
+        SegmentationPredictor.WriteDerivedOutputs(pipeline with { Output = new OutputSection { Formats = [format] } }, model.NumClasses,
+            result.Classes, result.Probabilities, output, name);
+        EndStage(format);
+    }
+    var (_, _, polygons, preview) = SegmentationPredictor.OutputPaths(pipeline, output, name);
+    Volatile.Write(ref stage, "results page");
+    GeoDense.Tasks.Segmentation.SegmentationReport.Write(pipeline, output,
+        [new SegmentedInput(mosaic, name, result with { Polygons = polygons, Preview = preview })], "rss bench");
+    EndStage("results page");
     stop.Cancel();
     sampler.Wait();
     if (args.Contains("--trace"))
         lock (samples)
-            for (int i = 0; i < samples.Count; i += Math.Max(1, samples.Count / 12))
-                Console.Error.WriteLine($"  {samples[i].Seconds,6:F1} s  {samples[i].Kb / 1024,6} MB  (GC heap {GC.GetTotalMemory(false) / 1048576} MB)");
-    var peak = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-    Console.WriteLine($"| {size} x {height} | {result.Tiles} | {clock.Elapsed.TotalSeconds:F1} | {peak["VmHWM:".Length..].Trim()} |");
+            for (int i = 0; i < samples.Count; i += Math.Max(1, samples.Count / 16))
+                Console.Error.WriteLine($"  {samples[i].Seconds,6:F1} s  {samples[i].Stage,-20} RSS {samples[i].RssKb / 1024,5} MB  GC heap {samples[i].HeapMb,4} MB  GC committed {samples[i].CommittedMb,4} MB");
+    foreach (var (s, hwm) in stagePeaks) Console.Error.WriteLine($"  peak during {s,-20} {hwm} kB");
+    Console.WriteLine($"| {size} x {height} | {result.Tiles} | {clock.Elapsed.TotalSeconds:F1} | {stagePeaks.Max(p => p.HwmKb)} kB |");
+
+    void EndStage(string s)
+    {
+        stagePeaks.Add((s, ProcStatusKb("VmHWM")));
+        File.WriteAllText("/proc/self/clear_refs", "5");   // resets VmHWM to the current RSS
+    }
 }
+
+static long ProcStatusKb(string key) =>
+    long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(key + ":", StringComparison.Ordinal))[(key.Length + 1)..].Trim().Split(' ')[0],
+        CultureInfo.InvariantCulture);
 
 void Check()
 {

@@ -119,5 +119,12 @@ internal sealed class StitchBlocks : IDisposable
         block.Scores = block.Weights = null;
     }
 
+    /// <summary>Forgets the pooled buffers (once every block is written), so the collector can reclaim them.</summary>
+    public void DropPools()
+    {
+        scorePool.Clear();
+        weightPool.Clear();
+    }
+
     public void Dispose() => scratch.Dispose();
 }

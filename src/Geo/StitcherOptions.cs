@@ -36,8 +36,12 @@ public sealed record StitcherOptions(
     string? ScratchFolder = null,
     StitchResume? Resume = null)
 {
-    /// <summary>64 MiB: a frontier of unfinished blocks 4000-5000 pixels wide for a few classes, so usual mosaics never spill.</summary>
-    public const long DefaultMemoryBudget = 64L << 20;
+    /// <summary>
+    /// 32 MiB: about one row of 256-pixel blocks 2000-3000 pixels wide for a few classes, and about the least a stitch
+    /// of 256-pixel windows needs anyway (twice the 3 x 3 blocks one window can touch). A budget that only wide mosaics
+    /// fill makes their RSS higher than a small one's; at this one nearly all fill it (docs/geo.md, "Memory").
+    /// </summary>
+    public const long DefaultMemoryBudget = 32L << 20;
 
     internal void Validate()
     {

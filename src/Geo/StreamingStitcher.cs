@@ -456,6 +456,10 @@ public sealed class StreamingStitcher : IDisposable
                 throw new InvalidOperationException($"{remainingWindows} of {windows.Length} windows never arrived (first missing: #{first} {windows[first].Source}).");
             }
             foreach (var block in blocks.All.Where(b => !b.Written)) Write(block);
+            // every accumulator is written: their memory goes back before the files' finishing (COG conversion) needs
+            // its own; once per output file, not per in-memory stitch (evaluation stitches image after image)
+            blocks.DropPools();
+            if (classWriter is not null || probabilityWriter is not null) MemoryRelief.ReturnFreed();
             classWriter?.Commit();
             probabilityWriter?.Commit();
         }

@@ -9,6 +9,20 @@ namespace GeoDense.Geo;
 public enum VectorFormat { GeoJson, GeoPackage, Shapefile }
 
 /// <summary>
+/// The optional attributes of a stream of features and whether all are (multi)polygons: declared up front, since a
+/// stream cannot be looked over before it is written.
+/// </summary>
+public sealed record VectorFields(bool ClassName, bool Score, bool Area, bool PolygonsOnly)
+{
+    public static VectorFields Of(IReadOnlyCollection<VectorFeature> features) => new(
+        features.Any(f => f.ClassName is not null), features.Any(f => f.Score is not null), features.Any(f => f.Area is not null),
+        features.All(f => f.Geometry is Polygon or MultiPolygon));
+}
+
+/// <summary>A feature as the writer takes it: geometry as little-endian WKB.</summary>
+internal readonly record struct VectorRow(byte[] Wkb, string GeometryType, int ClassId, string? ClassName, double? Score = null, double? Area = null);
+
+/// <summary>
 /// Writes features with attributes (class, class_name, score, area) through OGR, in the given CRS. Files are written under a
 /// temporary name (a temporary folder for the several files of a shapefile) and moved into place when complete.
 /// </summary>
@@ -22,7 +36,23 @@ public static unsafe class VectorWriter
         var other => throw new ArgumentException($"Cannot tell the vector format of '{path}' from '{other}': use .geojson, .gpkg or .shp."),
     };
 
-    public static void Write(string path, IReadOnlyCollection<VectorFeature> features, SpatialReference? crs, VectorFormat? format = null, string? layerName = null)
+    public static void Write(string path, IReadOnlyCollection<VectorFeature> features, SpatialReference? crs, VectorFormat? format = null, string? layerName = null) =>
+        Write(path, features, VectorFields.Of(features), crs, format, layerName);
+
+    /// <summary>Writes a stream of features, enumerated once, with the attributes <paramref name="fields"/> declares.</summary>
+    public static void Write(string path, IEnumerable<VectorFeature> features, VectorFields fields, SpatialReference? crs, VectorFormat? format = null,
+        string? layerName = null)
+    {
+        var wkbWriter = new WKBWriter(ByteOrder.LittleEndian);
+        Write(path, features.Select(f => new VectorRow(wkbWriter.Write(f.Geometry), f.Geometry.GeometryType, f.ClassId, f.ClassName, f.Score, f.Area)), fields, crs, format, layerName);
+    }
+
+    /// <summary>
+    /// Writes rows whose geometry is WKB already (the polygoniser's, straight from OGR): no NetTopologySuite copy of a
+    /// polygon with hundreds of thousands of vertices is made on the way.
+    /// </summary>
+    internal static void Write(string path, IEnumerable<VectorRow> features, VectorFields fields, SpatialReference? crs, VectorFormat? format,
+        string? layerName)
     {
         var kind = format ?? FormatOf(path);
         // A shapefile's layer name is its file name.
@@ -30,7 +60,7 @@ public static unsafe class VectorWriter
         if (kind != VectorFormat.Shapefile)
         {
             using var output = VsiFileSystem.Begin(path);
-            WriteDataset(output.TemporaryPath, path, kind, features, crs, layerName);
+            WriteDataset(output.TemporaryPath, path, kind, features, fields, crs, layerName);
             output.Commit();
             return;
         }
@@ -38,7 +68,7 @@ public static unsafe class VectorWriter
         // folder is never committed as a whole; disposing it removes what is left.
         using var staging = AtomicFile.Begin(path);
         var folder = Directory.CreateDirectory(staging.TemporaryPath);
-        WriteDataset(System.IO.Path.Combine(folder.FullName, System.IO.Path.GetFileName(path)), path, kind, features, crs, layerName);
+        WriteDataset(System.IO.Path.Combine(folder.FullName, System.IO.Path.GetFileName(path)), path, kind, features, fields, crs, layerName);
         // The .shp moves last: once it is at the final path, its companions (.shx, .dbf, .prj, .cpg) already are.
         var directory = System.IO.Path.GetDirectoryName(staging.FinalPath)!;
         foreach (var file in folder.GetFiles().OrderBy(f => f.Extension.Equals(".shp", StringComparison.OrdinalIgnoreCase)))
@@ -47,7 +77,8 @@ public static unsafe class VectorWriter
 
     /// <param name="path">Where GDAL writes (the temporary name).</param>
     /// <param name="finalPath">The name the user asked for, used in messages.</param>
-    private static void WriteDataset(string path, string finalPath, VectorFormat format, IReadOnlyCollection<VectorFeature> features, SpatialReference? crs, string layerName)
+    private static void WriteDataset(string path, string finalPath, VectorFormat format, IEnumerable<VectorRow> features, VectorFields fields,
+        SpatialReference? crs, string layerName)
     {
         var driver = RasterWriter.Driver(format switch
         {
@@ -60,17 +91,16 @@ public static unsafe class VectorWriter
         {
             using var srs = crs is null ? null : OsrHandle.Create(crs.Wkt);
             // Shapefiles hold one geometry type; the other formats take any.
-            var geometryType = format == VectorFormat.Shapefile && features.All(f => f.Geometry is Polygon or MultiPolygon) ? WkbPolygon : WkbUnknown;
+            var geometryType = format == VectorFormat.Shapefile && fields.PolygonsOnly ? WkbPolygon : WkbUnknown;
             var layer = GDALDatasetCreateLayer(dataset, layerName, srs?.Handle ?? IntPtr.Zero, geometryType, IntPtr.Zero);
             if (layer == IntPtr.Zero) throw new GdalException($"Cannot create layer '{layerName}' in '{finalPath}': {GdalLibrary.TakeError()}");
             int classField = AddField(layer, "class", FieldInteger);
-            int nameField = features.Any(f => f.ClassName is not null) ? AddField(layer, "class_name", FieldString) : -1;
-            int scoreField = features.Any(f => f.Score is not null) ? AddField(layer, "score", FieldReal) : -1;
-            int areaField = features.Any(f => f.Area is not null) ? AddField(layer, "area", FieldReal) : -1;
+            int nameField = fields.ClassName ? AddField(layer, "class_name", FieldString) : -1;
+            int scoreField = fields.Score ? AddField(layer, "score", FieldReal) : -1;
+            int areaField = fields.Area ? AddField(layer, "area", FieldReal) : -1;
 
             bool transaction = GDALDatasetStartTransaction(dataset, 0) == 0;
             var definition = OGR_L_GetLayerDefn(layer);
-            var wkbWriter = new WKBWriter(ByteOrder.LittleEndian);
             foreach (var f in features)
             {
                 var feature = OGR_F_Create(definition);
@@ -80,11 +110,11 @@ public static unsafe class VectorWriter
                     if (nameField >= 0 && f.ClassName is not null) OGR_F_SetFieldString(feature, nameField, f.ClassName);
                     if (scoreField >= 0 && f.Score is { } score) OGR_F_SetFieldDouble(feature, scoreField, score);
                     if (areaField >= 0 && f.Area is { } area) OGR_F_SetFieldDouble(feature, areaField, area);
-                    var wkb = wkbWriter.Write(f.Geometry);
+                    var wkb = f.Wkb;
                     IntPtr geometry;
                     fixed (byte* buffer = wkb)
                         if (OGR_G_CreateFromWkb(buffer, IntPtr.Zero, &geometry, wkb.Length) != 0)
-                            throw new ArgumentException($"Feature of class {f.ClassId} has a geometry OGR cannot read ({f.Geometry.GeometryType}).");
+                            throw new ArgumentException($"Feature of class {f.ClassId} has a geometry OGR cannot read ({f.GeometryType}).");
                     OGR_F_SetGeometryDirectly(feature, geometry);
                     GdalLibrary.ClearError();
                     if (OGR_L_CreateFeature(layer, feature) != 0)

@@ -61,6 +61,8 @@ public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline,
             stitcher.Complete();
         }
 
+        // what inference and the COG conversion freed goes back before polygonising needs its own
+        MemoryRelief.ReturnFreed();
         var (polygons, preview) = WriteDerivedOutputs(pipeline, model.NumClasses, classes, probabilities, outputDir, name);
         return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds, resumed);
     }
@@ -82,13 +84,12 @@ public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline,
             var vectors = DenseOutputs.Vectors(FormatsOf(pipeline)).ToList();
             if (vectors.Count > 0)
             {
-                // polygonised once, written in every requested format
-                var features = Polygonizer.Polygonize(classRaster, classNames: names);
-                foreach (var ((format, _), path) in vectors.Zip(vectorPaths))
-                {
-                    VectorWriter.Write(path, features, classRaster.SpatialReference, format, layerName: "classes");
-                    polygons.Add(path);
-                }
+                // polygonised once, written in every requested format, streamed: a mosaic's polygons need not fit in memory
+                var outputs = vectors.Zip(vectorPaths, (v, path) => (path, v.Format)).ToList();
+                polygons.AddRange(outputs.Select(o => o.path));
+                Polygonizer.PolygonizeTo(classRaster, outputs, layerName: "classes", classNames: names);
+                // GDAL's polygoniser frees what it held (its size follows the class map's detail) before the preview
+                MemoryRelief.ReturnFreed();
             }
             if (previewPath is not null)
             {
