@@ -61,7 +61,9 @@ public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline,
             stitcher.Complete();
         }
 
-        // what inference and the COG conversion freed goes back before polygonising needs its own
+        // what inference (including the tensor blocks the shim keeps for reuse) and the COG conversion freed goes back
+        // before polygonising needs its own
+        TorchRuntime.ReleaseCachedCpuMemory();
         MemoryRelief.ReturnFreed();
         var (polygons, preview) = WriteDerivedOutputs(pipeline, model.NumClasses, classes, probabilities, outputDir, name);
         return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds, resumed);
