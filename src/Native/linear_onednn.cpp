@@ -18,6 +18,16 @@ bool onednn_linear_available() { return true; }
 
 namespace {
 
+// The weight Wᵀ reordered into the blocked layout (and type) packed_md describes.
+dnnl::memory pack(const at::Tensor& weight_t, const dnnl::memory::desc& packed_md) {
+  auto& engine = onednn::cpu_engine();
+  dnnl::memory plain = onednn::memory_of(weight_t), packed(packed_md, engine);
+  dnnl::stream stream(engine);
+  dnnl::reorder(plain, packed).execute(stream, plain, packed);
+  stream.wait();
+  return packed;
+}
+
 // Weights reordered once into the blocked layout the matmul asks for (and cast to bf16 for the bf16 path), so a
 // call no longer re-packs them per thread: +5-30% per matmul in bf16 (docs/benchmarks.md). An entry is keyed by
 // the weight's storage (held weakly: while the entry exists that address cannot be reused by another tensor),
@@ -40,11 +50,7 @@ class PackedWeights {
       entries_.splice(entries_.begin(), entries_, it);
       return it->packed;
     }
-    auto& engine = onednn::cpu_engine();
-    dnnl::memory plain = onednn::memory_of(weight_t), packed(packed_md, engine);
-    dnnl::stream stream(engine);
-    dnnl::reorder(plain, packed).execute(stream, plain, packed);
-    stream.wait();
+    auto packed = pack(weight_t, packed_md);
     entries_.push_front({c10::weak_intrusive_ptr<c10::StorageImpl>(weight_t.storage().getWeakStorageImpl()), data, version,
                          packed_md, packed});
     bytes_ += packed_md.get_size();
@@ -122,13 +128,7 @@ at::Tensor onednn_linear(const at::Tensor& x, const at::Tensor& weight, const at
     pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(src_md, any_md, dst_md), attr, engine);
   }
   // An inference tensor has no version counter to tell a changed weight from an unchanged one: pack per call.
-  auto packed = weight.is_inference() ? dnnl::memory(pd.weights_desc(), engine) : packed_weights().get(weight_t, pd.weights_desc());
-  if (weight.is_inference()) {
-    dnnl::memory plain = onednn::memory_of(weight_t);
-    dnnl::stream stream(engine);
-    dnnl::reorder(plain, packed).execute(stream, plain, packed);
-    stream.wait();
-  }
+  auto packed = weight.is_inference() ? pack(weight_t, pd.weights_desc()) : packed_weights().get(weight_t, pd.weights_desc());
   std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, dnnl::memory(src_md, engine, rows.data_ptr())},
                                              {DNNL_ARG_WEIGHTS, packed},
                                              {DNNL_ARG_DST, dnnl::memory(dst_md, engine, out_rows.data_ptr())}};

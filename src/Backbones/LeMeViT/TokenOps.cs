@@ -18,7 +18,7 @@ internal static class TokenOps
     public static Tensor Linear(Linear layer, Tensor tokens, bool gelu = false)
     {
         if (RunsOnOneDnn(layer, tokens)) return F.InferenceLinear(tokens, layer.Weight, layer.Bias, gelu);
-        var y = LinearWithAutograd(layer, tokens);
+        var y = LinearOnLibtorch(layer, tokens);
         if (!gelu) return y;
         return TorchRuntime.IsGradEnabled ? y.Gelu() : y.Gelu_();
     }
@@ -28,12 +28,13 @@ internal static class TokenOps
     public static Tensor LinearAdd_(Linear layer, Tensor tokens, Tensor residual) =>
         RunsOnOneDnn(layer, tokens)
             ? F.InferenceLinearAdd_(residual, tokens, layer.Weight, layer.Bias)
-            : residual.Add_(LinearWithAutograd(layer, tokens));
+            : residual.Add_(LinearOnLibtorch(layer, tokens));
 
     private static bool RunsOnOneDnn(Linear layer, Tensor tokens) =>
         F.HasOneDnnLinear && !TorchRuntime.IsGradEnabled && !tokens.Device.IsCuda && !layer.IsInt8;
 
-    private static Tensor LinearWithAutograd(Linear layer, Tensor tokens)
+    /// <summary>The layer through libtorch's ops (autograd, CUDA, int8, builds without oneDNN).</summary>
+    private static Tensor LinearOnLibtorch(Linear layer, Tensor tokens)
     {
         if (tokens.Device.IsCuda || tokens.Dim != 3 || layer.IsInt8) return layer.Forward(tokens);
         var s = tokens.Shape;
