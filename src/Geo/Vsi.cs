@@ -44,6 +44,16 @@ public static unsafe class Vsi
         VsiApi.VSIUnlink(path);
     }
 
+    /// <summary>A new file to write, on disk or on any GDAL virtual file system (/vsimem/, /vsis3/, ...).</summary>
+    public static Stream OpenWrite(string path)
+    {
+        if (!IsVirtual(path)) return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
+        GdalLibrary.EnsureInitialized();
+        GdalLibrary.ClearError();
+        var file = VsiApi.VSIFOpenL(path, "wb");
+        return file != IntPtr.Zero ? new VsiWriteStream(file, path) : throw new IOException($"Cannot create '{path}': {GdalLibrary.TakeError()}");
+    }
+
     /// <summary>Moves a finished file onto its final name, replacing what was there.</summary>
     public static void Rename(string from, string to)
     {
@@ -52,4 +62,40 @@ public static unsafe class Vsi
         if (Exists(to)) VsiApi.VSIUnlink(to);
         if (VsiApi.VSIRename(from, to) != 0) throw new GdalException($"Cannot rename '{from}' to '{to}': {GdalLibrary.TakeError()}");
     }
+}
+
+/// <summary>A write-only stream over a GDAL virtual file.</summary>
+internal sealed unsafe class VsiWriteStream(IntPtr file, string path) : Stream
+{
+    private IntPtr file = file;
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        fixed (byte* data = buffer)
+            if (buffer.Length > 0 && VsiApi.VSIFWriteL(data, 1, (nuint)buffer.Length, file) != (nuint)buffer.Length)
+                throw new IOException($"Cannot write to '{path}': {GdalLibrary.TakeError()}");
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    protected override void Dispose(bool disposing)
+    {
+        if (file != IntPtr.Zero && VsiApi.VSIFCloseL(file) != 0)
+        {
+            file = IntPtr.Zero;
+            if (disposing) throw new IOException($"Cannot finish writing '{path}': {GdalLibrary.TakeError()}");
+        }
+        file = IntPtr.Zero;
+        base.Dispose(disposing);
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override void Flush() { }
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -2,19 +2,16 @@ using System.Runtime.InteropServices;
 
 namespace GeoDense.Geo.Interop;
 
-/// <summary>OGR vector layer, feature and geometry entry points (ogr_api.h) plus GDALPolygonize.</summary>
+/// <summary>OGR vector layer, feature and geometry entry points (ogr_api.h) that the GeoPackage and shapefile writer needs.</summary>
 internal static unsafe partial class OgrApi
 {
     private const string Lib = GdalLibrary.Name;
 
-    public const int WkbPolygon = 3, WkbMultiPolygon = 6, WkbUnknown = 0;
+    public const int WkbPolygon = 3, WkbUnknown = 0;
     public const int FieldInteger = 0, FieldReal = 2, FieldString = 4;
-    public const int ByteOrderLittleEndian = 1;
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial IntPtr GDALDatasetCreateLayer(IntPtr dataset, string name, IntPtr srs, int geometryType, IntPtr options);
-    [LibraryImport(Lib)] public static partial int GDALDatasetGetLayerCount(IntPtr dataset);
-    [LibraryImport(Lib)] public static partial IntPtr GDALDatasetGetLayer(IntPtr dataset, int index);
     [LibraryImport(Lib)] public static partial int GDALDatasetStartTransaction(IntPtr dataset, int force);
     [LibraryImport(Lib)] public static partial int GDALDatasetCommitTransaction(IntPtr dataset);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial IntPtr OGR_Fld_Create(string name, int type);
@@ -23,22 +20,11 @@ internal static unsafe partial class OgrApi
     [LibraryImport(Lib)] public static partial IntPtr OGR_L_GetLayerDefn(IntPtr layer);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial int OGR_L_FindFieldIndex(IntPtr layer, string name, int exactMatch);
     [LibraryImport(Lib)] public static partial int OGR_L_CreateFeature(IntPtr layer, IntPtr feature);
-    [LibraryImport(Lib)] public static partial void OGR_L_ResetReading(IntPtr layer);
-    [LibraryImport(Lib)] public static partial IntPtr OGR_L_GetNextFeature(IntPtr layer);
-    [LibraryImport(Lib)] public static partial long OGR_L_GetFeatureCount(IntPtr layer, int force);
     [LibraryImport(Lib)] public static partial IntPtr OGR_F_Create(IntPtr definition);
     [LibraryImport(Lib)] public static partial void OGR_F_Destroy(IntPtr feature);
     [LibraryImport(Lib)] public static partial void OGR_F_SetFieldInteger(IntPtr feature, int index, int value);
     [LibraryImport(Lib)] public static partial void OGR_F_SetFieldDouble(IntPtr feature, int index, double value);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial void OGR_F_SetFieldString(IntPtr feature, int index, string value);
-    [LibraryImport(Lib)] public static partial int OGR_F_GetFieldAsInteger(IntPtr feature, int index);
     [LibraryImport(Lib)] public static partial int OGR_F_SetGeometryDirectly(IntPtr feature, IntPtr geometry);
-    [LibraryImport(Lib)] public static partial IntPtr OGR_F_GetGeometryRef(IntPtr feature);
     [LibraryImport(Lib)] public static partial int OGR_G_CreateFromWkb(byte* wkb, IntPtr srs, IntPtr* geometry, int byteCount);
-    [LibraryImport(Lib)] public static partial int OGR_G_WkbSize(IntPtr geometry);
-    [LibraryImport(Lib)] public static partial int OGR_G_ExportToWkb(IntPtr geometry, int byteOrder, byte* buffer);
-    [LibraryImport(Lib)] public static partial void OGR_G_DestroyGeometry(IntPtr geometry);
-
-    [LibraryImport(Lib)]
-    public static partial int GDALPolygonize(IntPtr sourceBand, IntPtr maskBand, IntPtr layer, int valueField, IntPtr options, IntPtr progress, IntPtr progressData);
 }

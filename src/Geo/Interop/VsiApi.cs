@@ -10,6 +10,8 @@ internal static unsafe partial class VsiApi
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial IntPtr VSIFileFromMemBuffer(string path, byte* data, ulong length, int takeOwnership);
     [LibraryImport(Lib)] public static partial int VSIFCloseL(IntPtr file);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial IntPtr VSIFOpenL(string path, string access);
+    [LibraryImport(Lib)] public static partial nuint VSIFWriteL(byte* data, nuint size, nuint count, IntPtr file);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial byte* VSIGetMemFileBuffer(string path, ulong* length, int unlinkAndSeize);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial int VSIUnlink(string path);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial int VSIRename(string from, string to);
