@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GeoDense.Torch;
+using F = GeoDense.Torch.Functional;
 
 namespace GeoDense.Cli.Commands;
 
@@ -29,5 +30,35 @@ public static class GemmCeiling
             best = Math.Min(best, clock.Elapsed.TotalSeconds);
         }
         return 2.0 * Size * Size * Size / best / 1e9;
+    }
+
+    /// <summary>
+    /// GFLOP/s of the oneDNN linear the models' token-wise layers run on (4096 tokens x 2048 -> 2048, weights packed
+    /// once), in fp32 and in bf16 (under autocast, as a bf16 forward runs it): their ratio is the most a bf16 path can
+    /// gain over fp32 on this machine, since a model's products cannot run faster than a large one. Null without oneDNN.
+    /// </summary>
+    public static (double Fp32, double Bf16)? MeasureLinearGflops(double seconds)
+    {
+        if (!F.HasOneDnnLinear) return null;
+        using var scope = TorchRuntime.NewScope();
+        using var inference = TorchRuntime.InferenceMode();
+        const int tokens = 4096;
+        var x = Tensor.Randn(tokens, Size);
+        var w = Tensor.Randn(Size, Size);
+        double Rate(Precision precision)
+        {
+            using var autocast = ReducedPrecision.Scope(precision, Device.Cpu);
+            F.InferenceLinear(x, w).Dispose();
+            var best = double.MaxValue;
+            var total = Stopwatch.StartNew();
+            for (var i = 0; i < 2 || total.Elapsed.TotalSeconds < seconds; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                F.InferenceLinear(x, w).Dispose();
+                best = Math.Min(best, clock.Elapsed.TotalSeconds);
+            }
+            return 2.0 * tokens * Size * Size / best / 1e9;
+        }
+        return (Rate(Precision.Fp32), Rate(Precision.Bf16));
     }
 }

@@ -77,13 +77,13 @@ public static class ModelBenchCommand
         // effective GFLOP/s only where the family counts MACs (LIT does not)
         var summary = arch.Summary(h, w, withHead: !dense);
         if (summary.All(r => r.Macs is not null))
-            PrintEffectiveRate(2.0 * summary.Sum(r => r.Macs!.Value) * rate / 1e9, device, seconds);
+            PrintEffectiveRate(2.0 * summary.Sum(r => r.Macs!.Value) * rate / 1e9, device, seconds, precision);
         var variant = (dense ? " dense" : "") + (precision == Precision.Fp32 ? "" : $" {precision.Name()}") + (device.IsCuda ? $" {device}" : "");
         Console.WriteLine($"{arch.Name}{variant} batch={batch} {h}x{w} threads={TorchRuntime.GetNumThreads()}: {rate:F2} img/s");
         return 0;
     }
 
-    private static void PrintEffectiveRate(double gflops, Device device, double seconds)
+    private static void PrintEffectiveRate(double gflops, Device device, double seconds, Precision precision)
     {
         if (device.IsCuda)
         {
@@ -93,6 +93,10 @@ public static class ModelBenchCommand
         var ceiling = GemmCeiling.MeasureGflops(Math.Clamp(seconds / 4, 0.1, 3));
         Console.WriteLine($"effective {gflops:F1} GFLOP/s; fp32 GEMM ceiling {ceiling:F1} GFLOP/s ({GemmCeiling.Size}² matmul, " +
                           $"same threads, this run); ratio {gflops / ceiling:F2}");
+        // a bf16 run also shows how much faster than fp32 this machine's bf16 products are at best
+        if (precision == Precision.Bf16 && GemmCeiling.MeasureLinearGflops(Math.Clamp(seconds / 8, 0.1, 2)) is { } linear)
+            Console.WriteLine($"oneDNN linear 4096x{GemmCeiling.Size}x{GemmCeiling.Size}: fp32 {linear.Fp32:F1}, bf16 {linear.Bf16:F1} GFLOP/s; " +
+                              $"bf16/fp32 {linear.Bf16 / linear.Fp32:F2} (the most bf16 can gain here)");
     }
 
     /// <summary>One more pass under libtorch's op profiler: the ops that took 95% of the self time, largest first.</summary>

@@ -90,7 +90,7 @@ public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline,
                 var outputs = vectors.Zip(vectorPaths, (v, path) => (path, v.Format)).ToList();
                 polygons.AddRange(outputs.Select(o => o.path));
                 Polygonizer.PolygonizeTo(classRaster, outputs, layerName: "classes", classNames: names);
-                // GDAL's polygoniser frees what it held (its size follows the class map's detail) before the preview
+                // what the tracer held (the largest polygon's rings) goes back before the preview
                 MemoryRelief.ReturnFreed();
             }
             if (previewPath is not null)
