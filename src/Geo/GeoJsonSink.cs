@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using GeoDense.IO;
@@ -57,8 +58,8 @@ internal sealed class GeoJsonSink : VectorSink
             json.WriteStartObject("properties");
             json.WriteNumber("class", f.ClassId);
             if (fields.ClassName && f.ClassName is not null) json.WriteString("class_name", f.ClassName);
-            if (fields.Score && f.Score is { } score) json.WriteNumber("score", score);
-            if (fields.Area && f.Area is { } area) json.WriteNumber("area", area);
+            if (fields.Score && f.Score is { } score) WriteReal("score", score);
+            if (fields.Area && f.Area is { } area) WriteReal("area", area);
             json.WriteEndObject();
             json.WritePropertyName("geometry");
             f.Geometry.WriteGeoJson(json);
@@ -91,6 +92,22 @@ internal sealed class GeoJsonSink : VectorSink
             // abandoned (a failed write, or an error elsewhere): the temporary goes with the staging below
         }
         staging.Dispose();
+    }
+
+    /// <summary>
+    /// A real-valued attribute keeps a decimal point when it is whole (1231.0, as GDAL writes it): readers infer a
+    /// field's type from its values, and a file whose areas all happen to be whole would otherwise read as integers.
+    /// </summary>
+    private void WriteReal(string name, double value)
+    {
+        json.WritePropertyName(name);
+        if (!double.IsFinite(value))
+        {
+            json.WriteNullValue();
+            return;
+        }
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        json.WriteRawValue(text.Contains('.') || text.Contains('E') ? text : text + ".0", skipInputValidation: true);
     }
 
     /// <summary>A failed write names the file the user asked for.</summary>

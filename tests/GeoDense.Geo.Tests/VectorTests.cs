@@ -57,6 +57,18 @@ public class VectorTests
     }
 
     [Fact]
+    public void WholeRealAttributesStayRealInGeoJson()
+    {
+        // readers infer a GeoJSON field's type from its values: areas that all happen to be whole must not become integers
+        using var dir = new TempDir();
+        var path = dir.File("whole.geojson");
+        var square = new OrientedBox(10, 10, 4, 4, 0).ToPolygon(Utm);
+        VectorWriter.Write(path, [new VectorFeature(square, 1, "changed", Area: 1231), new VectorFeature(square, 1, "changed", Area: 4)], null);
+        Assert.Contains("\"area\":1231.0", File.ReadAllText(path));
+        Assert.Contains("area: Real", Tools.Run("ogrinfo", "-so", "-al", path));
+    }
+
+    [Fact]
     public void OrientedBoxesFollowTheLe90CornerOrder()
     {
         var box = new OrientedBox(50, 40, 20, 10, 0);
