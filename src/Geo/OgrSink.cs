@@ -91,7 +91,8 @@ internal sealed unsafe class OgrSink : VectorSink
             staging.Commit();
             return;
         }
-        // the folder is never committed as a whole; disposing it removes what is left
+        // the folder is never committed as a whole (disposing it removes what is left); the .shp moves last: once it
+        // is at the final path, its companions (.shx, .dbf, .prj, .cpg) already are
         var directory = System.IO.Path.GetDirectoryName(staging.FinalPath)!;
         foreach (var file in new DirectoryInfo(staging.TemporaryPath).GetFiles().OrderBy(f => f.Extension.Equals(".shp", StringComparison.OrdinalIgnoreCase)))
             file.MoveTo(System.IO.Path.Combine(directory, file.Name), overwrite: true);

@@ -30,10 +30,11 @@ public static class Polygonizer
     /// writes each polygon, as soon as its region is finished, to every one of <paramref name="outputs"/> (as
     /// <see cref="VectorWriter"/> writes them). Memory follows the map's width, not its area: what is held is the
     /// current row's open outlines and the closed rings of regions still open (docs/geo.md, "Memory"). A class_name
-    /// column is written when <paramref name="classNames"/> names any class.
+    /// column is written when <paramref name="classNames"/> names any class. Cancelling leaves no output behind.
     /// </summary>
     public static void PolygonizeTo(Raster classRaster, IReadOnlyList<(string Path, VectorFormat Format)> outputs, string layerName,
-        int band = 1, IReadOnlyCollection<int>? skipClasses = null, IReadOnlyList<string>? classNames = null)
+        int band = 1, IReadOnlyCollection<int>? skipClasses = null, IReadOnlyList<string>? classNames = null,
+        CancellationToken cancellationToken = default)
     {
         if (outputs.Count == 0) return;
         var fields = new VectorFields(ClassName: classNames is { Count: > 0 }, Score: false, Area: false, PolygonsOnly: true);
@@ -46,7 +47,7 @@ public static class Polygonizer
             {
                 var row = new VectorRow(new TracedPolygon(region, transform), region.ClassId, NameOf(region.ClassId, classNames));
                 foreach (var sink in sinks) sink.Add(row);
-            });
+            }, cancellationToken);
             foreach (var sink in sinks) sink.Commit();
         }
         finally
@@ -72,7 +73,8 @@ public static class Polygonizer
     /// Streams the band through a <see cref="RegionTracer"/> a few rows at a time (about 4 MB of values per read, so
     /// the buffer does not grow with the width either).
     /// </summary>
-    private static void Trace(Raster classRaster, int band, IReadOnlyCollection<int>? skipClasses, Action<TracedRegion> emit)
+    private static void Trace(Raster classRaster, int band, IReadOnlyCollection<int>? skipClasses, Action<TracedRegion> emit,
+        CancellationToken cancellationToken = default)
     {
         int width = classRaster.Width, height = classRaster.Height;
         var info = classRaster.Band(band);
@@ -92,6 +94,7 @@ public static class Polygonizer
         var values = new int[rowsPerRead * width];
         for (int y0 = 0; y0 < height; y0 += rowsPerRead)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             int rows = Math.Min(rowsPerRead, height - y0);
             var block = values.AsSpan(0, rows * width);
             classRaster.Read<int>(new PixelWindow(0, y0, width, rows), [band], block);

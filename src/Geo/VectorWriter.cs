@@ -1,8 +1,4 @@
-using GeoDense.Geo.Interop;
-using GeoDense.IO;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.IO;
-using static GeoDense.Geo.Interop.OgrApi;
 
 namespace GeoDense.Geo;
 

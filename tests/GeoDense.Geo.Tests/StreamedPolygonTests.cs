@@ -66,4 +66,17 @@ public class StreamedPolygonTests
         Assert.Contains("\"class\":1", File.ReadAllText(path));
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path, ".*"));
     }
+
+    [Fact]
+    public void ACancelledRunLeavesNoOutput()
+    {
+        using var dir = new TempDir();
+        using var raster = Raster.Open(ClassRaster(dir, 120, 64));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => Polygonizer.PolygonizeTo(raster,
+            [(dir.File("a.geojson"), VectorFormat.GeoJson), (dir.File("a.gpkg"), VectorFormat.GeoPackage), (dir.File("a.shp"), VectorFormat.Shapefile)],
+            "classes", cancellationToken: cancelled.Token));
+        Assert.Equal(["classes.tif"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
 }

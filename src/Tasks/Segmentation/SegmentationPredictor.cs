@@ -65,7 +65,7 @@ public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline,
         // before polygonising needs its own
         TorchRuntime.ReleaseCachedCpuMemory();
         MemoryRelief.ReturnFreed();
-        var (polygons, preview) = WriteDerivedOutputs(pipeline, model.NumClasses, classes, probabilities, outputDir, name);
+        var (polygons, preview) = WriteDerivedOutputs(pipeline, model.NumClasses, classes, probabilities, outputDir, name, cancellationToken);
         return new PredictOutputs(classes, probabilities, polygons, preview, tiles, clock.Elapsed.TotalSeconds, resumed);
     }
 
@@ -74,7 +74,7 @@ public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline,
     /// shards: both go through here, so they cannot differ). On failure every output of the input is deleted.
     /// </summary>
     public static (List<string> Polygons, string? Preview) WriteDerivedOutputs(SegmentationPipeline pipeline, int numClasses,
-        string classes, string? probabilities, string outputDir, string name)
+        string classes, string? probabilities, string outputDir, string name, CancellationToken cancellationToken = default)
     {
         var (_, _, vectorPaths, previewPath) = OutputPaths(pipeline, outputDir, name);
         var polygons = new List<string>();
@@ -89,7 +89,7 @@ public sealed partial class SegmentationPredictor(SegmentationPipeline pipeline,
                 // polygonised once, written in every requested format, streamed: a mosaic's polygons need not fit in memory
                 var outputs = vectors.Zip(vectorPaths, (v, path) => (path, v.Format)).ToList();
                 polygons.AddRange(outputs.Select(o => o.path));
-                Polygonizer.PolygonizeTo(classRaster, outputs, layerName: "classes", classNames: names);
+                Polygonizer.PolygonizeTo(classRaster, outputs, layerName: "classes", classNames: names, cancellationToken: cancellationToken);
                 // what the tracer held (the largest polygon's rings) goes back before the preview
                 MemoryRelief.ReturnFreed();
             }
