@@ -12,11 +12,14 @@ namespace GeoDense.Tasks.ChangeDetection;
 /// </summary>
 public sealed class ChangeTileInference(ChangeForward forward, ChangePipeline pipeline, Device device)
 {
+    readonly BatchShapeWatch shapes = new(device);
+
     public void ChangeProbabilityInto(PairedTileBatch batch, Span<float> destination)
     {
         var (before, after) = (batch.Before, batch.After);
         if ((before.Channels, before.Height, before.Width) != (after.Channels, after.Height, after.Width))
             throw new ArgumentException($"paired windows differ: {before.Channels}x{before.Height}x{before.Width} and {after.Channels}x{after.Height}x{after.Width}");
+        shapes.Next(before.Count, before.Height, before.Width);
         using var scope = TorchRuntime.NewScope();
         using var inference = TorchRuntime.InferenceMode();
         var logits = forward(Input(before), Input(after));

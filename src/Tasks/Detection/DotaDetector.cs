@@ -26,6 +26,7 @@ public sealed class DotaDetector(DetectionPipeline pipeline, WindowDetector dete
 {
     IReadOnlyList<string> Classes => pipeline.Model.Classes;
     int[] Bands => pipeline.Input.Bands.ToArray();
+    readonly BatchShapeWatch shapes = new(device);
 
     /// <param name="name">output stem and Task1 image name (default: the input's file name without extension)</param>
     public DetectOutputs Detect(string input, string outputDir, string? name = null, Action<InferenceProgress>? progress = null,
@@ -118,6 +119,7 @@ public sealed class DotaDetector(DetectionPipeline pipeline, WindowDetector dete
                     int offset = (n * batch.Channels + b) * plane;
                     for (int i = 0; i < plane; i++) normalised[offset + i] = (raw[offset + i] - m) * inv;
                 }
+            shapes.Next(batch.Count, batch.Height, batch.Width);
             using var scope = TorchRuntime.NewScope();
             using var inference = TorchRuntime.InferenceMode();
             var images = Tensor.FromSpan<float>(normalised.AsSpan(0, raw.Length), [batch.Count, batch.Channels, batch.Height, batch.Width]).To(device);

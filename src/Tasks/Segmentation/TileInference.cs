@@ -12,7 +12,7 @@ public sealed class TileInference(SegmentationModel model, float[] mean, float[]
 {
     public int Classes => model.NumClasses;
 
-    (int Count, int Height, int Width)? lastShape;
+    readonly BatchShapeWatch shapes = new(device);
 
     /// <summary>Logits (mmseg's slide inference averages these).</summary>
     public float[] Run(ReadOnlySpan<float> raw, int count, int bands, int height, int width) =>
@@ -52,10 +52,7 @@ public sealed class TileInference(SegmentationModel model, float[] mean, float[]
                 var to = batch.AsSpan(offset, plane);
                 for (int i = 0; i < plane; i++) to[i] = (from[i] - m) * inv;
             }
-        // The shim keeps freed tensor blocks for the next batch of the same shape; a batch of another shape (a mosaic's
-        // last, smaller batch) cannot use them, and they would sit beside its own: its peak RSS would be both.
-        if (!device.IsCuda && lastShape is { } last && last != (count, height, width)) TorchRuntime.ReleaseCachedCpuMemory();
-        lastShape = (count, height, width);
+        shapes.Next(count, height, width);
         using var scope = TorchRuntime.NewScope();
         using var inference = TorchRuntime.InferenceMode();
         var input = Tensor.FromSpan<float>(batch.AsSpan(0, raw.Length), [count, bands, height, width]).To(device);
