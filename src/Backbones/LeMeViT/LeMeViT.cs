@@ -120,7 +120,7 @@ public class LeMeViTBackbone : Module, IDenseBackbone
         for (var i = 0; i < LeMeViTConfig.StageCount; i++)
         {
             Replace(ref x, Downsample(i, x));
-            Replace(ref c, MetaTokenStem(i, c));
+            Replace(ref c, _metaTokenStems[i].Forward(c));
             var updateMeta = updateMetaEverywhere || i < 3;
             foreach (var block in _stages[i])
             {
@@ -135,18 +135,6 @@ public class LeMeViTBackbone : Module, IDenseBackbone
             }
         }
         return (x, c);
-    }
-
-    /// <summary>
-    /// meta_token_downsample[i] (Linear, LayerNorm, GELU, Linear, LayerNorm) with its linears on the token-wise path:
-    /// as plain layers they went to OpenBLAS, 35 ms of a 630 ms fp32 batch for 1% of its arithmetic.
-    /// </summary>
-    private Tensor MetaTokenStem(int stage, Tensor c)
-    {
-        var stem = _metaTokenStems[stage];
-        using var scope = TorchRuntime.NewScope();
-        var hidden = stem[2].Forward(stem[1].Forward(TokenOps.Linear((Linear)stem[0], c)));
-        return stem[4].Forward(TokenOps.Linear((Linear)stem[3], hidden)).MoveToOuter();
     }
 
     /// <summary>downsample_layers[i]; at inference each conv+BN pair runs as one conv with the BN folded in.</summary>

@@ -17,7 +17,7 @@ internal static class TokenOps
     /// </summary>
     public static Tensor Linear(Linear layer, Tensor tokens, bool gelu = false)
     {
-        if (RunsOnOneDnn(layer, tokens)) return F.InferenceLinear(tokens, layer.Weight, layer.Bias, gelu);
+        if (layer.InfersOnOneDnn(tokens)) return F.InferenceLinear(tokens, layer.Weight, layer.Bias, gelu);
         var y = LinearOnLibtorch(layer, tokens);
         if (!gelu) return y;
         return TorchRuntime.IsGradEnabled ? y.Gelu() : y.Gelu_();
@@ -26,12 +26,9 @@ internal static class TokenOps
     /// <summary>residual += Linear(tokens), in place (inference: the caller owns <paramref name="residual"/>).
     /// On oneDNN the matmul accumulates straight into the residual.</summary>
     public static Tensor LinearAdd_(Linear layer, Tensor tokens, Tensor residual) =>
-        RunsOnOneDnn(layer, tokens)
+        layer.InfersOnOneDnn(tokens)
             ? F.InferenceLinearAdd_(residual, tokens, layer.Weight, layer.Bias)
             : residual.Add_(LinearOnLibtorch(layer, tokens));
-
-    private static bool RunsOnOneDnn(Linear layer, Tensor tokens) =>
-        F.HasOneDnnLinear && !TorchRuntime.IsGradEnabled && !tokens.Device.IsCuda && !layer.IsInt8;
 
     /// <summary>The layer through libtorch's ops (autograd, CUDA, int8, builds without oneDNN).</summary>
     private static Tensor LinearOnLibtorch(Linear layer, Tensor tokens)

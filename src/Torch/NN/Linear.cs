@@ -32,7 +32,21 @@ public sealed class Linear : Module<Tensor, Tensor>
         _int8 = new PackedInt8Linear(Weight, Bias);
     }
 
-    public override Tensor Forward(Tensor input) => _int8 is { } packed ? packed.Forward(input) : Functional.Linear(input, Weight, Bias);
+    public override Tensor Forward(Tensor input) =>
+        _int8 is { } packed ? packed.Forward(input)
+        : InfersOnOneDnn(input) ? Functional.InferenceLinear(input, Weight, Bias)
+        : Functional.Linear(input, Weight, Bias);
+
+    /// <summary>
+    /// Whether a forward of <paramref name="input"/> runs on the shim's oneDNN linear (<see cref="Functional.InferenceLinear"/>):
+    /// CPU inference of fp32 or bf16 inputs does (weights packed once) rather than
+    /// libtorch's addmm, which goes to OpenBLAS: its thread pool, woken by even a small product, then competes with
+    /// the OpenMP threads of whatever runs next (LeMeViT fp32 +15-30% once its last plain linears moved;
+    /// docs/performance.md).
+    /// </summary>
+    public bool InfersOnOneDnn(Tensor input) =>
+        !IsInt8 && Functional.HasOneDnnLinear && !TorchRuntime.IsGradEnabled && !input.Device.IsCuda &&
+        input.DType is ScalarType.Float32 or ScalarType.BFloat16;
 
     protected override void ReleaseNative() => _int8?.Dispose();
 }
