@@ -63,9 +63,16 @@ DeformGeometry geometry(const at::Tensor& input, const at::Tensor& offset, const
   return g;
 }
 
+// Whether a sample at (y, x) touches the plane. Written so that NaN (a diverged offset) is outside, as in mmcv's
+// kernels: the negated form let NaN through to floor() and an out-of-bounds read or write.
+template <typename T>
+bool touches(T y, T x, int64_t height, int64_t width) {
+  return y > -1 && y < height && x > -1 && x < width;
+}
+
 template <typename T>
 T bilinear(const T* plane, int64_t height, int64_t width, T y, T x) {
-  if (y <= -1 || y >= height || x <= -1 || x >= width) return 0;
+  if (!touches(y, x, height, width)) return 0;
   int64_t y0 = static_cast<int64_t>(std::floor(y)), x0 = static_cast<int64_t>(std::floor(x));
   int64_t y1 = y0 + 1, x1 = x0 + 1;
   T ly = y - y0, lx = x - x0, hy = 1 - ly, hx = 1 - lx;
@@ -120,7 +127,7 @@ void col2im(const T* grad_columns, const T* offset, const DeformGeometry& g, T* 
             const int64_t p = ho * g.out_w + wo;
             T y = static_cast<T>(ho * g.sh - g.ph + i * g.dh) + oy[p];
             T x = static_cast<T>(wo * g.sw - g.pw + j * g.dw) + ox[p];
-            if (y <= -1 || y >= g.height || x <= -1 || x >= g.width) continue;
+            if (!touches(y, x, g.height, g.width)) continue;
             int64_t y0 = static_cast<int64_t>(std::floor(y)), x0 = static_cast<int64_t>(std::floor(x));
             T ly = y - y0, lx = x - x0, hy = 1 - ly, hx = 1 - lx, grad = col[p];
             if (y0 >= 0 && x0 >= 0) image[y0 * g.width + x0] += hy * hx * grad;
@@ -153,7 +160,7 @@ void col2offset(const T* grad_columns, const T* input, const T* offset, const De
             const int64_t p = ho * g.out_w + wo;
             T y = static_cast<T>(ho * g.sh - g.ph + i * g.dh) + oy[p];
             T x = static_cast<T>(wo * g.sw - g.pw + j * g.dw) + ox[p];
-            if (y <= -1 || y >= g.height || x <= -1 || x >= g.width) continue;
+            if (!touches(y, x, g.height, g.width)) continue;
             int64_t y0 = static_cast<int64_t>(std::floor(y)), x0 = static_cast<int64_t>(std::floor(x));
             int64_t y1 = y0 + 1, x1 = x0 + 1;
             T ly = y - y0, lx = x - x0;

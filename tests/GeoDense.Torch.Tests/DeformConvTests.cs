@@ -110,4 +110,19 @@ public class DeformConvTests
         var ex = Assert.Throws<TorchException>(() => F.DeformConv2d(R(1, 2, 4, 4), R(1, 6, 2, 2), R(3, 2, 2, 2), null, stride: (2, 2)));
         Assert.Contains("offset must be", ex.Message);
     }
+
+    [Fact]
+    public void NaNOffsetsSampleNothingInsteadOfReadingOutsideTheImage()
+    {
+        // a diverged offset predictor gives NaN: every sample counts as outside (zero), forward and backward
+        using var scope = TorchRuntime.NewScope();
+        var x = R(1, 2, 6, 6).RequiresGrad_();
+        var w = R(3, 2, 2, 2).RequiresGrad_();
+        var offset = Tensor.Full([1, 8, 3, 3], double.NaN, ScalarType.Float64).RequiresGrad_();
+        var y = F.DeformConv2d(x, offset, w, null, stride: (2, 2));
+        Assert.Equal(0.0, y.Abs().Max().Item<double>());
+        y.Sum().Backward();
+        Assert.Equal(0.0, x.Grad!.Abs().Max().Item<double>());
+        Assert.Equal(0.0, w.Grad!.Abs().Max().Item<double>());
+    }
 }

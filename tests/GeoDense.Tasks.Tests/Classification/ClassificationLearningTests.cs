@@ -10,9 +10,12 @@ namespace GeoDense.Tasks.Tests.Classification;
 public sealed class ClassificationLearningTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"geodense-scenes-{Guid.NewGuid():N}");
+    // the tests run on one thread: the thread count they set must not leak into the tests after them
+    private readonly int _threads = TorchRuntime.GetNumThreads();
 
     public void Dispose()
     {
+        TorchRuntime.SetNumThreads(_threads);
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
@@ -36,7 +39,7 @@ public sealed class ClassificationLearningTests : IDisposable
     [Fact]
     public void Nano_reaches_90_percent_validation_accuracy_on_four_synthetic_scene_classes()
     {
-        TorchRuntime.SetNumThreads(1);   // tiny ops: one thread beats two on a busy 2-core machine
+        TorchRuntime.SetNumThreads(1);   // tiny ops: one thread beats two on a busy 2-core machine (restored in Dispose)
         var progress = new List<GeoDense.Tasks.Training.TrainingProgress>();
         var result = new ClassificationTrainer(Options("run", 120), progress.Add).Run();
 
