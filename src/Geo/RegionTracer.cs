@@ -353,7 +353,7 @@ internal sealed class RegionTracer
             if (other.Pinches is { } pinches)
                 if (survivor.Pinches is null) survivor.Pinches = pinches;
                 else survivor.Pinches.UnionWith(pinches);
-            if (first.Count >= second.Count)
+            if (survivor == first)
             {
                 first.Append(point, corner);
                 for (int i = second.front.Count - 1; i >= 0; i--) first.back.Add(second.front[i]);

@@ -20,16 +20,7 @@ public static class GemmCeiling
         using var inference = TorchRuntime.InferenceMode();
         var a = Tensor.Randn(Size, Size);
         var b = Tensor.Randn(Size, Size);
-        a.MatMul(b).Dispose();
-        var best = double.MaxValue;
-        var total = Stopwatch.StartNew();
-        for (var i = 0; i < 2 || total.Elapsed.TotalSeconds < seconds; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            a.MatMul(b).Dispose();
-            best = Math.Min(best, clock.Elapsed.TotalSeconds);
-        }
-        return 2.0 * Size * Size * Size / best / 1e9;
+        return 2.0 * Size * Size * Size / BestSeconds(() => a.MatMul(b).Dispose(), seconds) / 1e9;
     }
 
     /// <summary>
@@ -48,17 +39,23 @@ public static class GemmCeiling
         double Rate(Precision precision)
         {
             using var autocast = ReducedPrecision.Scope(precision, Device.Cpu);
-            F.InferenceLinear(x, w).Dispose();
-            var best = double.MaxValue;
-            var total = Stopwatch.StartNew();
-            for (var i = 0; i < 2 || total.Elapsed.TotalSeconds < seconds; i++)
-            {
-                var clock = Stopwatch.StartNew();
-                F.InferenceLinear(x, w).Dispose();
-                best = Math.Min(best, clock.Elapsed.TotalSeconds);
-            }
-            return 2.0 * tokens * Size * Size / best / 1e9;
+            return 2.0 * tokens * Size * Size / BestSeconds(() => F.InferenceLinear(x, w).Dispose(), seconds) / 1e9;
         }
         return (Rate(Precision.Fp32), Rate(Precision.Bf16));
+    }
+
+    /// <summary>One warm-up call, then the fastest of the calls that fit in <paramref name="seconds"/> (at least two).</summary>
+    private static double BestSeconds(Action product, double seconds)
+    {
+        product();
+        var best = double.MaxValue;
+        var total = Stopwatch.StartNew();
+        for (var i = 0; i < 2 || total.Elapsed.TotalSeconds < seconds; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            product();
+            best = Math.Min(best, clock.Elapsed.TotalSeconds);
+        }
+        return best;
     }
 }
