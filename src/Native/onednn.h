@@ -14,7 +14,12 @@ inline dnnl::engine& cpu_engine() {
 }
 
 inline dnnl::memory::data_type type_of(const at::Tensor& t) {
-  return t.scalar_type() == at::kBFloat16 ? dnnl::memory::data_type::bf16 : dnnl::memory::data_type::f32;
+  switch (t.scalar_type()) {
+    case at::kBFloat16: return dnnl::memory::data_type::bf16;
+    case at::kChar: return dnnl::memory::data_type::s8;
+    case at::kFloat: return dnnl::memory::data_type::f32;
+    default: TORCH_CHECK(false, "oneDNN kernels take float32, bfloat16 or int8 tensors, not ", t.scalar_type());
+  }
 }
 
 // A plain strided descriptor of the tensor as it is: no reorder, no copy.

@@ -8,11 +8,13 @@ GD_EXPORT TH gd_linear(TH x, TH w, TH b) { GD_TENSOR(at::linear(*x, *w, gd::opt(
 
 // Inference linear over tokens on oneDNN (linear_onednn.h): gelu fuses GELU, a residual is updated in place.
 GD_EXPORT int32_t gd_onednn_linear_available() { return gd::onednn_linear_available() ? 1 : 0; }
-GD_EXPORT TH gd_onednn_linear(TH x, TH w, TH b, int32_t gelu) {
-  GD_TENSOR(gd::onednn_linear(*x, *w, b ? *b : at::Tensor(), gelu != 0, at::Tensor()));
+// int8 runs the product in int8 (dynamic quantization, linear_onednn.h).
+GD_EXPORT int32_t gd_onednn_int8_linear_fast() { return gd::onednn_int8_linear_fast() ? 1 : 0; }
+GD_EXPORT TH gd_onednn_linear(TH x, TH w, TH b, int32_t gelu, int32_t int8) {
+  GD_TENSOR(gd::onednn_linear(*x, *w, b ? *b : at::Tensor(), gelu != 0, at::Tensor(), int8 != 0));
 }
-GD_EXPORT int32_t gd_onednn_linear_add_(TH residual, TH x, TH w, TH b) {
-  GD_STATUS(gd::onednn_linear(*x, *w, b ? *b : at::Tensor(), false, *residual));
+GD_EXPORT int32_t gd_onednn_linear_add_(TH residual, TH x, TH w, TH b, int32_t int8) {
+  GD_STATUS(gd::onednn_linear(*x, *w, b ? *b : at::Tensor(), false, *residual, int8 != 0));
 }
 
 // Two-element arrays (h, w) for stride/padding/dilation.

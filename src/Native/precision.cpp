@@ -1,10 +1,7 @@
-// Reduced precision: autocast scopes (bf16 on CPU and CUDA) and int8 dynamically quantized Linear layers.
+// Reduced precision: autocast scopes (bf16 on CPU and CUDA). int8 products are the oneDNN linear's (linear_onednn.h).
 #include "common.h"
 #include "precision.h"
 #include <ATen/autocast_mode.h>
-#include <ATen/core/dispatch/Dispatcher.h>
-#include <ATen/core/ivalue.h>
-#include <algorithm>
 
 // 2.4 replaced the per-device autocast setters (is_cpu_enabled, set_autocast_gpu_dtype, ...) with ones
 // taking the device type; the old ones are deprecated there and gone later.
@@ -61,24 +58,6 @@ void set_autocast_dtype(at::DeviceType device, at::ScalarType dtype) {
 #endif
 }
 
-// The best int8 engine this libtorch has for x86: fbgemm / x86 where built in, else oneDNN (Debian's 1.13).
-void choose_quantized_engine() {
-  auto& context = at::globalContext();
-  const auto& engines = context.supportedQEngines();
-  auto has = [&](at::QEngine e) { return std::find(engines.begin(), engines.end(), e) != engines.end(); };
-#if TORCH_VERSION_MAJOR >= 2
-  for (auto e : {at::QEngine::X86, at::QEngine::FBGEMM, at::QEngine::ONEDNN}) {
-#else
-  for (auto e : {at::QEngine::FBGEMM, at::QEngine::ONEDNN}) {
-#endif
-    if (has(e)) {
-      if (context.qEngine() != e) context.setQEngine(e);
-      return;
-    }
-  }
-  throw std::runtime_error("this libtorch has no x86 int8 engine (neither fbgemm nor oneDNN)");
-}
-
 }  // namespace
 
 // Enables autocast to `dtype` for one device type on this thread; the returned scope restores the previous
@@ -102,32 +81,4 @@ GD_EXPORT void gd_autocast_exit(void* handle) {
   set_autocast_enabled(scope->device, scope->was_enabled);
   set_autocast_dtype(scope->device, scope->previous_dtype);
   delete scope;
-}
-
-// A Linear layer's weight quantized to int8 (symmetric, one scale per output channel) and packed for the
-// engine's int8 GEMM. The result is an opaque heap IValue freed with gd_int8_linear_free.
-GD_EXPORT void* gd_int8_linear_pack(TH weight, TH bias) {
-  return gd::guard<void*>(nullptr, [&]() -> void* {
-    choose_quantized_engine();
-    auto w = weight->detach().to(at::kFloat).contiguous();
-    auto scales = w.abs().amax({1}).clamp_min(1e-12).div(127.0).to(at::kDouble);
-    auto zero_points = at::zeros({w.size(0)}, at::TensorOptions().dtype(at::kLong));
-    auto qweight = at::quantize_per_channel(w, scales, zero_points, 0, at::kQInt8);
-    static auto prepack = c10::Dispatcher::singleton().findSchemaOrThrow("quantized::linear_prepack", "");
-    std::vector<c10::IValue> stack{qweight, bias ? c10::IValue(bias->detach().to(at::kFloat).contiguous()) : c10::IValue()};
-    prepack.callBoxed(&stack);
-    return new c10::IValue(std::move(stack.at(0)));
-  });
-}
-
-GD_EXPORT void gd_int8_linear_free(void* packed) { delete static_cast<c10::IValue*>(packed); }
-
-// y = x Wᵀ + b with x quantized to uint8 per call (its own range) and an int8 GEMM: quantized::linear_dynamic.
-GD_EXPORT TH gd_int8_linear(TH input, void* packed) {
-  GD_TENSOR(([&]() -> at::Tensor {
-    static auto linear = c10::Dispatcher::singleton().findSchemaOrThrow("quantized::linear_dynamic", "");
-    std::vector<c10::IValue> stack{input->to(at::kFloat).contiguous(), *static_cast<c10::IValue*>(packed), c10::IValue(false)};
-    linear.callBoxed(&stack);
-    return stack.at(0).toTensor();
-  }()));
 }

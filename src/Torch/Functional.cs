@@ -37,19 +37,25 @@ public static partial class Functional
     /// <summary>True when the shim has the oneDNN inference linear (<see cref="InferenceLinear"/>).</summary>
     public static bool HasOneDnnLinear { get; } = NativeMethods.gd_onednn_linear_available() != 0;
 
+    /// <summary>True when oneDNN has a real int8 kernel for this CPU (<see cref="InferenceLinear"/> with int8); where it
+    /// has none it would fall back to a reference implementation some 1000x slower than fp32.</summary>
+    public static bool HasFastInt8Linear { get; } = HasOneDnnLinear && NativeMethods.gd_onednn_int8_linear_fast() != 0;
+
     /// <summary>
     /// Inference only, CPU (nothing may need a gradient): x Wᵀ + b, then GELU when <paramref name="gelu"/>, as one
     /// oneDNN matmul (bias and GELU applied in its epilogue). Under CPU bf16 autocast the product runs in bf16.
-    /// Needs <see cref="HasOneDnnLinear"/>.
+    /// With <paramref name="int8"/> it runs in int8: the weight quantized once per output channel (symmetric, cached
+    /// with its packing), x per call with one symmetric scale from its own range (dynamic quantization); the result
+    /// has the type it would have without int8. Needs <see cref="HasOneDnnLinear"/>.
     /// </summary>
-    public static Tensor InferenceLinear(Tensor input, Tensor weight, Tensor? bias = null, bool gelu = false) =>
-        Tensor.Wrap(NativeMethods.gd_onednn_linear(input.Handle, weight.Handle, Tensor.H(bias), gelu ? 1 : 0), input, weight, bias);
+    public static Tensor InferenceLinear(Tensor input, Tensor weight, Tensor? bias = null, bool gelu = false, bool int8 = false) =>
+        Tensor.Wrap(NativeMethods.gd_onednn_linear(input.Handle, weight.Handle, Tensor.H(bias), gelu ? 1 : 0, int8 ? 1 : 0), input, weight, bias);
 
     /// <summary>Inference only, like <see cref="InferenceLinear"/>: residual += x Wᵀ + b, accumulated in place by the
     /// same matmul; returns the residual.</summary>
-    public static Tensor InferenceLinearAdd_(Tensor residual, Tensor input, Tensor weight, Tensor? bias = null)
+    public static Tensor InferenceLinearAdd_(Tensor residual, Tensor input, Tensor weight, Tensor? bias = null, bool int8 = false)
     {
-        TorchException.Check(NativeMethods.gd_onednn_linear_add_(residual.Handle, input.Handle, weight.Handle, Tensor.H(bias)),
+        TorchException.Check(NativeMethods.gd_onednn_linear_add_(residual.Handle, input.Handle, weight.Handle, Tensor.H(bias), int8 ? 1 : 0),
             residual, input, weight);
         GC.KeepAlive(bias);
         return residual;

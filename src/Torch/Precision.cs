@@ -10,7 +10,8 @@ public enum Precision
     Fp32,
     /// <summary>bfloat16 autocast: convolutions and matrix products in bf16, norms and softmax in fp32.</summary>
     Bf16,
-    /// <summary>Linear layers as int8 GEMMs (weights per-channel, activations quantized per call); the rest fp32.</summary>
+    /// <summary>Linear layers as int8 products (weights per output channel, activations quantized per call, on oneDNN);
+    /// the rest in bf16 autocast where the CPU has bf16 instructions, else fp32. The fastest path on the CPU.</summary>
     Int8,
 }
 
@@ -60,25 +61,32 @@ public static class ReducedPrecision
             case Precision.Int8 when device.IsCuda:
                 throw new PrecisionNotSupportedException(
                     "precision int8: int8 dynamic quantization runs on the CPU only; on cuda use precision bf16 or fp32");
-            case Precision.Int8 when !X86Base.IsSupported:
-                throw new PrecisionNotSupportedException("precision int8: needs an x86-64 CPU (fbgemm/oneDNN int8 kernels); use precision fp32");
+            case Precision.Int8 when !Functional.HasOneDnnLinear:
+                throw new PrecisionNotSupportedException(
+                    "precision int8: this build of the native shim has no oneDNN (build it against the system libdnnl, as ./geodense setup does); use precision fp32");
+            case Precision.Int8 when !Functional.HasFastInt8Linear:
+                throw new PrecisionNotSupportedException(
+                    "precision int8: oneDNN has no int8 kernel for this CPU (it needs AVX-512 or AVX-VNNI), so int8 would be far slower than fp32; use precision fp32");
         }
     }
 
     /// <summary>
     /// Readies a loaded model (eval mode, on <paramref name="device"/>) for inference in <paramref name="precision"/>:
-    /// int8 packs every Linear layer once; bf16 changes nothing stored (run forwards inside <see cref="Scope"/>).
+    /// int8 marks every Linear layer (<see cref="Linear.Int8"/>; each weight is quantized and packed at its first
+    /// forward); nothing stored changes otherwise (run forwards inside <see cref="Scope"/>).
     /// </summary>
     public static void Prepare(Module model, Precision precision, Device device)
     {
         CheckSupported(precision, device);
-        if (precision != Precision.Int8) return;
         foreach (var module in model.Modules())
-            if (module is Linear linear) linear.QuantizeInt8();
+            if (module is Linear linear) linear.Int8 = precision == Precision.Int8;
     }
 
-    /// <summary>The scope a forward pass runs in: bf16 autocast for <see cref="Precision.Bf16"/>, nothing otherwise.
+    /// <summary>The scope a forward pass runs in: bf16 autocast for <see cref="Precision.Bf16"/>, and for
+    /// <see cref="Precision.Int8"/> where the CPU has bf16 (everything but its int8 products); nothing otherwise.
     /// Autocast is per thread: open it on the thread that runs the model.</summary>
     public static AutocastScope? Scope(Precision precision, Device device) =>
-        precision == Precision.Bf16 ? TorchRuntime.Autocast(device, ScalarType.BFloat16) : null;
+        precision == Precision.Bf16 || (precision == Precision.Int8 && !device.IsCuda && CpuHasBf16)
+            ? TorchRuntime.Autocast(device, ScalarType.BFloat16)
+            : null;
 }

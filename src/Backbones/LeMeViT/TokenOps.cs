@@ -12,12 +12,12 @@ internal static class TokenOps
     /// matmul with bias and GELU in its epilogue (F.InferenceLinear): libtorch 1.13's own fp32 paths are 1.1-14x
     /// slower on these shapes (docs/benchmarks.md). With autograd on the CPU it runs as a 1x1 convolution of the
     /// channels-last view [B, C, n, 1], which libtorch hands to oneDNN (faster than the BLAS GEMM behind F.linear,
-    /// and it does not fight OpenMP for the cores). On CUDA the plain linear is best, and an int8 layer runs its
-    /// own packed GEMM.
+    /// and it does not fight OpenMP for the cores). On CUDA the plain linear is best. An int8 layer runs the same
+    /// oneDNN matmul in int8.
     /// </summary>
     public static Tensor Linear(Linear layer, Tensor tokens, bool gelu = false)
     {
-        if (layer.InfersOnOneDnn(tokens)) return F.InferenceLinear(tokens, layer.Weight, layer.Bias, gelu);
+        if (layer.InfersOnOneDnn(tokens)) return F.InferenceLinear(tokens, layer.Weight, layer.Bias, gelu, layer.Int8);
         var y = LinearOnLibtorch(layer, tokens);
         if (!gelu) return y;
         return TorchRuntime.IsGradEnabled ? y.Gelu() : y.Gelu_();
@@ -27,13 +27,13 @@ internal static class TokenOps
     /// On oneDNN the matmul accumulates straight into the residual.</summary>
     public static Tensor LinearAdd_(Linear layer, Tensor tokens, Tensor residual) =>
         layer.InfersOnOneDnn(tokens)
-            ? F.InferenceLinearAdd_(residual, tokens, layer.Weight, layer.Bias)
+            ? F.InferenceLinearAdd_(residual, tokens, layer.Weight, layer.Bias, layer.Int8)
             : residual.Add_(LinearOnLibtorch(layer, tokens));
 
-    /// <summary>The layer through libtorch's ops (autograd, CUDA, int8, builds without oneDNN).</summary>
+    /// <summary>The layer through libtorch's ops (autograd, CUDA, builds without oneDNN).</summary>
     private static Tensor LinearOnLibtorch(Linear layer, Tensor tokens)
     {
-        if (tokens.Device.IsCuda || tokens.Dim != 3 || layer.IsInt8) return layer.Forward(tokens);
+        if (tokens.Device.IsCuda || tokens.Dim != 3) return layer.Forward(tokens);
         var s = tokens.Shape;
         var outFeatures = layer.Weight.Shape[0];
         var map = tokens.Unsqueeze(2).Permute(0, 3, 1, 2);

@@ -8,7 +8,7 @@ public static class PrecisionOption
 {
     public static Option<string> Create(bool withDefault = true) => new("--precision")
     {
-        Description = "Inference arithmetic: fp32 (default), bf16 (autocast; CPUs with AVX512-BF16/AMX, or CUDA) or int8 (dynamic, Linear layers, CPU).",
+        Description = "Inference arithmetic: fp32 (default), bf16 (autocast; CPUs with AVX512-BF16/AMX, or CUDA) or int8 (Linear layers in int8, the rest in bf16 where the CPU has it; CPU, the fastest there).",
         DefaultValueFactory = withDefault ? _ => "fp32" : null,
     };
 

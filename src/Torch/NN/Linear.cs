@@ -17,24 +17,15 @@ public sealed class Linear : Module<Tensor, Tensor>
         }
     }
 
-    private PackedInt8Linear? _int8;
-
-    /// <summary>True after <see cref="QuantizeInt8"/>: forwards run the int8 GEMM.</summary>
-    public bool IsInt8 => _int8 is not null;
-
     /// <summary>
-    /// Inference only: packs the current weight as int8 (per output channel) so forwards run libtorch's dynamic
-    /// int8 linear, like torch.ao.quantization.quantize_dynamic. Later changes to Weight are not seen.
+    /// Inference on the CPU runs the product in int8 (<see cref="Functional.InferenceLinear"/> with int8: weights
+    /// quantized per output channel, inputs per call, like torch.ao.quantization.quantize_dynamic). Training and
+    /// CUDA forwards ignore it.
     /// </summary>
-    public void QuantizeInt8()
-    {
-        _int8?.Dispose();
-        _int8 = new PackedInt8Linear(Weight, Bias);
-    }
+    public bool Int8 { get; set; }
 
     public override Tensor Forward(Tensor input) =>
-        _int8 is { } packed ? packed.Forward(input)
-        : InfersOnOneDnn(input) ? Functional.InferenceLinear(input, Weight, Bias)
+        InfersOnOneDnn(input) ? Functional.InferenceLinear(input, Weight, Bias, int8: Int8)
         : Functional.Linear(input, Weight, Bias);
 
     /// <summary>
@@ -45,8 +36,6 @@ public sealed class Linear : Module<Tensor, Tensor>
     /// docs/performance.md).
     /// </summary>
     public bool InfersOnOneDnn(Tensor input) =>
-        !IsInt8 && Functional.HasOneDnnLinear && !TorchRuntime.IsGradEnabled && !input.Device.IsCuda &&
+        Functional.HasOneDnnLinear && !TorchRuntime.IsGradEnabled && !input.Device.IsCuda &&
         input.DType is ScalarType.Float32 or ScalarType.BFloat16;
-
-    protected override void ReleaseNative() => _int8?.Dispose();
 }

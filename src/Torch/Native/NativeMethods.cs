@@ -32,9 +32,6 @@ internal static unsafe partial class NativeMethods
     // reduced precision (precision.cpp) and the per-op profile (profiler.cpp)
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_autocast_enter(int deviceType, int dtype);
     [DllImport(Lib, ExactSpelling = true)] internal static extern void gd_autocast_exit(IntPtr scope);
-    [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_int8_linear_pack(IntPtr weight, IntPtr bias);
-    [DllImport(Lib, ExactSpelling = true)] internal static extern void gd_int8_linear_free(IntPtr packed);
-    [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_int8_linear(IntPtr input, IntPtr packed);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_profiler_start();
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_profiler_stop();
 
@@ -158,8 +155,9 @@ internal static unsafe partial class NativeMethods
     // nn
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_linear(IntPtr x, IntPtr w, IntPtr b);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_onednn_linear_available();
-    [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_onednn_linear(IntPtr x, IntPtr w, IntPtr b, int gelu);
-    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_onednn_linear_add_(IntPtr residual, IntPtr x, IntPtr w, IntPtr b);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_onednn_linear(IntPtr x, IntPtr w, IntPtr b, int gelu, int int8);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_onednn_linear_add_(IntPtr residual, IntPtr x, IntPtr w, IntPtr b, int int8);
+    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_onednn_int8_linear_fast();
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_conv2d(IntPtr x, IntPtr w, IntPtr b, long* stride, long* padding, long* dilation, long groups);
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_conv1d(IntPtr x, IntPtr w, IntPtr b, long stride, long padding, long dilation, long groups);
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_conv_transpose2d(IntPtr x, IntPtr w, IntPtr b, long* stride, long* padding, long* outputPadding, long groups, long* dilation);
