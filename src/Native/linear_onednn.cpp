@@ -2,8 +2,14 @@
 
 #include <ATen/record_function.h>
 #include <c10/core/GradMode.h>
+#include <ATen/Parallel.h>
+#include <algorithm>
 #include <cmath>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 #include <list>
+#include <optional>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -99,24 +105,182 @@ PackedWeights& packed_weights() {
 
 namespace {
 
-// x's rows quantized to int8 with one symmetric scale for the whole call, max|x| / 127 (dynamic quantization, as
-// torch.ao's quantize_dynamic but symmetric): returns the scale; q receives round(x / scale), saturated.
-float quantize_rows(const at::Tensor& rows, at::Tensor& q) {
-  auto range = at::aminmax(rows);
-  float top = std::max(std::abs(std::get<0>(range).item<float>()), std::abs(std::get<1>(range).item<float>()));
-  float scale = top > 0 && std::isfinite(top) ? top / 127.0f : 1.0f;
-  q = at::empty(rows.sizes(), rows.options().dtype(at::kChar));
-  auto& engine = onednn::cpu_engine();
-  dnnl::memory from = onednn::memory_of(rows), to = onednn::memory_of(q);
-  dnnl::primitive_attr attr;
-  attr.set_output_scales(0, {DNNL_RUNTIME_F32_VAL});  // one reorder primitive for every scale
-  float inverse = 1.0f / scale;
-  dnnl::memory inverse_mem({{1}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::a}, engine, &inverse);
-  dnnl::stream stream(engine);
-  dnnl::reorder(dnnl::reorder::primitive_desc(engine, from.get_desc(), engine, to.get_desc(), attr))
-      .execute(stream, {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}, {DNNL_ARG_ATTR_OUTPUT_SCALES, inverse_mem}});
-  stream.wait();
+using dt = dnnl::memory::data_type;
+
+// Quantizing a block of x (rows of K values, bf16 or fp32, rows `stride` apart) to int8 with one symmetric scale.
+// Hand-written for AVX-512 (with a plain loop elsewhere): aminmax plus oneDNN's quantizing reorder cost 40 ms per
+// LeMeViT-small pass, a third of what the int8 products saved (docs/benchmarks.md).
+template <typename T>
+struct BlockOf {
+  const T* x;
+  int64_t K, stride;
+};
+
+inline float to_float(float v) { return v; }
+inline float to_float(at::BFloat16 v) { return static_cast<float>(v); }
+
+template <typename T>
+float absmax_plain(BlockOf<T> b, int64_t first, int64_t last) {
+  float top = 0;
+  for (int64_t r = first; r < last; ++r)
+    for (int64_t k = 0; k < b.K; ++k) top = std::max(top, std::abs(to_float(b.x[r * b.stride + k])));
+  return top;
+}
+
+template <typename T>
+void quantize_plain(BlockOf<T> b, int64_t first, int64_t last, float inverse, int8_t* q) {
+  for (int64_t r = first; r < last; ++r)
+    for (int64_t k = 0; k < b.K; ++k)
+      q[r * b.K + k] = static_cast<int8_t>(std::clamp(std::nearbyint(to_float(b.x[r * b.stride + k]) * inverse), -127.0f, 127.0f));
+}
+
+#if defined(__x86_64__)
+// GCC 12 warns about the undefined-by-design vectors inside the masked-load intrinsics.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define GD_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl")))
+GD_AVX512 inline __m512 load16(const float* p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
+GD_AVX512 inline __m512 load16(const at::BFloat16* p, __mmask16 m) {
+  auto halves = _mm256_maskz_loadu_epi16(m, p);  // bf16 is the top half of an fp32
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(halves), 16));
+}
+
+template <typename T>
+GD_AVX512 float absmax_avx512(BlockOf<T> b, int64_t first, int64_t last) {
+  __m512 top = _mm512_setzero_ps();
+  for (int64_t r = first; r < last; ++r)
+    for (int64_t k = 0; k < b.K; k += 16) {
+      __mmask16 m = b.K - k >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << (b.K - k)) - 1);
+      top = _mm512_max_ps(top, _mm512_abs_ps(load16(b.x + r * b.stride + k, m)));
+    }
+  return _mm512_reduce_max_ps(top);
+}
+
+template <typename T>
+GD_AVX512 void quantize_avx512(BlockOf<T> b, int64_t first, int64_t last, float inverse, int8_t* q) {
+  const __m512 scale = _mm512_set1_ps(inverse);
+  for (int64_t r = first; r < last; ++r)
+    for (int64_t k = 0; k < b.K; k += 16) {
+      __mmask16 m = b.K - k >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << (b.K - k)) - 1);
+      // round to nearest even, then saturate to int8 (|x| * inverse <= 127 by the choice of scale)
+      auto ints = _mm512_cvtps_epi32(_mm512_mul_ps(load16(b.x + r * b.stride + k, m), scale));
+      _mm_mask_storeu_epi8(q + r * b.K + k, m, _mm512_cvtsepi32_epi8(ints));
+    }
+}
+#pragma GCC diagnostic pop
+#endif
+
+bool cpu_has_avx512bw() {
+#if defined(__x86_64__)
+  static const bool has = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  return has;
+#else
+  return false;
+#endif
+}
+
+// q = round(block / scale), saturated, with scale = max|block| / 127 (1 for an all-zero or non-finite block);
+// returns the scale. Both passes split the rows between the threads.
+template <typename T>
+float quantize_block(BlockOf<T> b, int64_t rows, int8_t* q) {
+  const bool avx512 = cpu_has_avx512bw();
+  const int64_t grain = std::max<int64_t>(1, 16384 / b.K);
+  float top = at::parallel_reduce(0, rows, grain, 0.0f, [&](int64_t first, int64_t last, float partial) {
+#if defined(__x86_64__)
+    if (avx512) return std::max(partial, absmax_avx512(b, first, last));
+#endif
+    return std::max(partial, absmax_plain(b, first, last));
+  }, [](float l, float r) { return std::max(l, r); });
+  float scale = top > 0 && std::isfinite(top) ? top / 127.0f : 1.0f, inverse = 1.0f / scale;
+  at::parallel_for(0, rows, grain, [&](int64_t first, int64_t last) {
+#if defined(__x86_64__)
+    if (avx512) return quantize_avx512(b, first, last, inverse, q);
+#endif
+    quantize_plain(b, first, last, inverse, q);
+  });
   return scale;
+}
+
+// Rows [first, first + count) of x [M, K] (bf16 or fp32, dense rows), by pointer: no view ops per block.
+float quantize_rows(const at::Tensor& x, int64_t first, int64_t count, int8_t* q) {
+  const auto K = x.size(1), stride = x.stride(0);
+  return x.scalar_type() == at::kBFloat16
+             ? quantize_block(BlockOf<at::BFloat16>{x.data_ptr<at::BFloat16>() + first * stride, K, stride}, count, q)
+             : quantize_block(BlockOf<float>{x.data_ptr<float>() + first * stride, K, stride}, count, q);
+}
+
+// Rows per int8 block: ~512 KB of x, so a block is quantized and multiplied while it is still in cache.
+int64_t int8_block_rows(int64_t K, int64_t element_size) {
+  return std::max<int64_t>(256, (int64_t{512} << 10) / (K * element_size));
+}
+
+// out_rows (+)= dequantize(int8(rows) x int8(W)ᵀ) + bias, then GELU, in blocks of rows. Dynamic quantization
+// like torch.ao's quantize_dynamic, but symmetric and with one scale per block of rows rather than per call, so
+// a block is read for its scale, quantized and multiplied while it is still in cache.
+// The weight's per-column scales are the primitive's output scales, fixed per layer (per-column runtime values, a
+// binary post-op, doubled the time of the stage-1 layers); a block's own scale is a runtime scalar post-op, so
+// all blocks share one primitive. oneDNN adds the bias to the int32 sums before the output scales, so a block
+// passes bias / (w_scale * x_scale).
+void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Tensor& bias, bool gelu, bool accumulate,
+                  const at::Tensor& out_rows) {
+  auto& engine = onednn::cpu_engine();
+  const auto M = rows.size(0), K = rows.size(1), N = out_rows.size(1);
+  const auto block_rows = std::min(M, int8_block_rows(K, rows.element_size()));
+  auto weight_t = weight.t();
+  dnnl::memory::desc scalar_md({1, 1}, dt::f32, dnnl::memory::format_tag::ab);
+  dnnl::memory::desc bias_md({1, N}, dt::f32, dnnl::memory::format_tag::ab);
+  dnnl::post_ops ops;
+  ops.append_binary(dnnl::algorithm::binary_mul, scalar_md);
+  if (gelu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
+  if (accumulate) ops.append_sum(1.0f);
+
+  // The kernels for blocks of `count` rows (the full block and the last, shorter one).
+  struct Kernels {
+    dnnl::memory::desc q_md, out_md;
+    dnnl::matmul product;
+  };
+  Packed packed;
+  auto kernels_for = [&](int64_t count) {
+    dnnl::memory::desc q_md({count, K}, dt::s8, dnnl::memory::format_tag::ab);
+    dnnl::memory::desc out_md({count, N}, onednn::type_of(out_rows), {out_rows.stride(0), 1});
+    dnnl::matmul::desc desc(q_md, dnnl::memory::desc({K, N}, dt::s8, dnnl::memory::format_tag::any), bias_md, out_md);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(ops);
+    if (!packed.scales.defined()) {
+      // the packed layout comes from a descriptor; the scales come with the packed weight
+      auto layout = dnnl::matmul::primitive_desc(desc, attr, engine).weights_desc();
+      // An inference tensor has no version counter to tell a changed weight from an unchanged one: pack per call.
+      packed = weight.is_inference() ? pack(weight_t, layout) : packed_weights().get(weight_t, layout);
+    }
+    const float* w_scale = packed.scales.data_ptr<float>();
+    attr.set_output_scales(1 << 1, std::vector<float>(w_scale, w_scale + N));
+    dnnl::matmul::primitive_desc pd(desc, attr, engine);
+    TORCH_CHECK(pd.weights_desc() == packed.weights.get_desc(), "int8 linear: oneDNN chose another weight layout with scales");
+    return Kernels{q_md, out_md, dnnl::matmul(pd)};
+  };
+  auto full = kernels_for(block_rows);
+  std::optional<Kernels> tail;
+  auto bias_f32 = bias.defined() ? bias.to(at::kFloat).contiguous() : at::zeros({N}, rows.options().dtype(at::kFloat));
+  auto q = at::empty({block_rows, K}, rows.options().dtype(at::kChar));
+  std::vector<float> block_bias(N);
+  auto* out_base = static_cast<char*>(out_rows.data_ptr());
+  const auto out_row_bytes = out_rows.stride(0) * out_rows.element_size();
+  dnnl::stream stream(engine);
+  for (int64_t first = 0; first < M; first += block_rows) {
+    const auto count = std::min(block_rows, M - first);
+    if (count != block_rows && !tail) tail = kernels_for(count);
+    auto& k = count == block_rows ? full : *tail;
+    float x_scale = quantize_rows(rows, first, count, q.data_ptr<int8_t>());
+    const float *b = bias_f32.data_ptr<float>(), *w_scale = packed.scales.data_ptr<float>();
+    for (int64_t n = 0; n < N; ++n) block_bias[n] = b[n] / (w_scale[n] * x_scale);
+    k.product.execute(stream, {{DNNL_ARG_SRC, dnnl::memory(k.q_md, engine, q.data_ptr())},
+                               {DNNL_ARG_WEIGHTS, packed.weights},
+                               {DNNL_ARG_BIAS, dnnl::memory(bias_md, engine, block_bias.data())},
+                               {DNNL_ARG_DST, dnnl::memory(k.out_md, engine, out_base + first * out_row_bytes)},
+                               {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, dnnl::memory(scalar_md, engine, &x_scale)}});
+    stream.wait();  // q, x_scale and block_bias are reused by the next block
+  }
 }
 
 }  // namespace
@@ -132,14 +296,11 @@ at::Tensor onednn_linear(const at::Tensor& x, const at::Tensor& weight, const at
   bool bf16 = x.scalar_type() == at::kBFloat16 ||
               (autocast_enabled(at::kCPU) && autocast_dtype(at::kCPU) == at::kBFloat16);
   auto compute = bf16 ? at::kBFloat16 : at::kFloat;  // the result's type (and the product's, unless int8)
-  auto compute_type = bf16 ? dnnl::memory::data_type::bf16 : dnnl::memory::data_type::f32;
-  using dt = dnnl::memory::data_type;
 
   auto rows = x.reshape({-1, K});
-  if (!int8) rows = rows.to(compute);  // int8 quantizes from x's own type
-  if (rows.stride(1) != 1) rows = rows.contiguous();
+  if (!int8 || (rows.scalar_type() != at::kFloat && rows.scalar_type() != at::kBFloat16)) rows = rows.to(compute);
+  if (rows.stride(1) != 1) rows = rows.contiguous();  // int8 quantizes from x's own type
   const auto M = rows.size(0);
-  auto weight_t = weight.t();  // Wᵀ [K, N] as a transposed view: the packing reads it in place
 
   std::vector<int64_t> out_shape(x.sizes().begin(), x.sizes().end());
   out_shape.back() = N;
@@ -148,50 +309,35 @@ at::Tensor onednn_linear(const at::Tensor& x, const at::Tensor& weight, const at
               at::IntArrayRef(out_shape));
   auto out_rows = out.view({M, N});  // throws if the residual's rows are not one dense block
   TORCH_CHECK(out_rows.stride(1) == 1, "linear: the residual's last dim must be dense");
+  if (M == 0) return out;
+  if (int8) {
+    int8_product(rows, weight, bias, gelu, residual.defined(), out_rows);
+    return out;
+  }
 
   auto& engine = onednn::cpu_engine();
-  at::Tensor quantized;
-  float x_scale = int8 ? quantize_rows(rows, quantized) : 1.0f;
-  auto src_md = onednn::strided(int8 ? quantized : rows);
-  auto dst_md = onednn::strided(out_rows);
-  dnnl::memory::desc any_md({K, N}, int8 ? dt::s8 : compute_type, dnnl::memory::format_tag::any);
-  dnnl::memory::desc bias_md({1, N}, dt::f32, dnnl::memory::dims{N, 1});
-  auto desc = bias.defined() ? dnnl::matmul::desc(src_md, any_md, bias_md, dst_md) : dnnl::matmul::desc(src_md, any_md, dst_md);
-
-  // The epilogue: int8's dequantization by x's scale (a runtime scalar, so every call shares one primitive),
-  // GELU, the residual add. The weight's per-column scales are the primitive's output scales, fixed per layer:
-  // per-column runtime values (a binary post-op) doubled the time of the stage-1 layers, a runtime scalar costs
-  // ~nothing (docs/benchmarks.md). oneDNN adds the bias to the int32 sums, before the output scales, so int8
-  // passes bias / (w_scale * x_scale).
+  auto src_md = onednn::strided(rows), dst_md = onednn::strided(out_rows);
+  dnnl::memory::desc any_md({K, N}, onednn::type_of(rows), dnnl::memory::format_tag::any);
+  dnnl::memory::desc bias_md({1, N}, dt::f32, dnnl::memory::format_tag::ab);
   dnnl::post_ops ops;
-  if (int8) ops.append_binary(dnnl::algorithm::binary_mul, dnnl::memory::desc({1, 1}, dt::f32, dnnl::memory::format_tag::ab));
   if (gelu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
   if (residual.defined()) ops.append_sum(1.0f);
   dnnl::primitive_attr attr;
   attr.set_post_ops(ops);
-
-  // oneDNN caches the primitive by these descriptors, so building them per call costs microseconds. The packed
-  // weight's layout comes from a primitive descriptor; int8's scales come with the packed weight, so its
-  // descriptor is built again with them (same layout).
-  auto pd = dnnl::matmul::primitive_desc(desc, attr, engine);
+  // oneDNN caches the primitive by these descriptors, so building them per call costs microseconds.
+  auto pd = bias.defined() ? dnnl::matmul::primitive_desc(dnnl::matmul::desc(src_md, any_md, bias_md, dst_md), attr, engine)
+                           : dnnl::matmul::primitive_desc(dnnl::matmul::desc(src_md, any_md, dst_md), attr, engine);
   // An inference tensor has no version counter to tell a changed weight from an unchanged one: pack per call.
+  auto weight_t = weight.t();  // Wᵀ [K, N] as a transposed view: the packing reads it in place
   auto packed = weight.is_inference() ? pack(weight_t, pd.weights_desc()) : packed_weights().get(weight_t, pd.weights_desc());
-  if (int8) {
-    const float* w_scale = packed.scales.data_ptr<float>();
-    attr.set_output_scales(1 << 1, std::vector<float>(w_scale, w_scale + N));
-    pd = dnnl::matmul::primitive_desc(desc, attr, engine);
-    TORCH_CHECK(pd.weights_desc() == packed.weights.get_desc(), "int8 linear: oneDNN chose another weight layout with scales");
+  std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, dnnl::memory(src_md, engine, rows.data_ptr())},
+                                             {DNNL_ARG_WEIGHTS, packed.weights},
+                                             {DNNL_ARG_DST, dnnl::memory(dst_md, engine, out_rows.data_ptr())}};
+  at::Tensor bias_f32;
+  if (bias.defined()) {
+    bias_f32 = bias.to(at::kFloat).contiguous();
+    args.emplace(DNNL_ARG_BIAS, dnnl::memory(bias_md, engine, bias_f32.data_ptr()));
   }
-  std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, dnnl::memory(src_md, engine, int8 ? quantized.data_ptr() : rows.data_ptr())},
-      {DNNL_ARG_WEIGHTS, packed.weights},
-      {DNNL_ARG_DST, dnnl::memory(dst_md, engine, out_rows.data_ptr())}};
-  at::Tensor bias_f32 = bias.defined() ? bias.to(at::kFloat).contiguous() : at::Tensor();
-  if (bias.defined() && int8) bias_f32 = bias_f32 / (packed.scales * x_scale);
-  if (bias.defined()) args.emplace(DNNL_ARG_BIAS, dnnl::memory(bias_md, engine, bias_f32.data_ptr()));
-  if (int8)
-    args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1,
-                 dnnl::memory({{1, 1}, dt::f32, dnnl::memory::format_tag::ab}, engine, &x_scale));
   dnnl::stream stream(engine);
   dnnl::matmul(pd).execute(stream, args);
   stream.wait();
@@ -201,7 +347,6 @@ at::Tensor onednn_linear(const at::Tensor& x, const at::Tensor& weight, const at
 bool onednn_int8_linear_fast() {
   // The shapes and epilogue of a transformer MLP layer: where oneDNN has no int8 kernel for this CPU it picks its
   // reference implementation ("ref..."), some 1000x slower than fp32.
-  using dt = dnnl::memory::data_type;
   const int64_t M = 256, K = 128, N = 512;
   dnnl::post_ops ops;
   ops.append_binary(dnnl::algorithm::binary_mul, dnnl::memory::desc({1, 1}, dt::f32, dnnl::memory::format_tag::ab));

@@ -76,6 +76,39 @@ public class ReducedPrecisionTests
     }
 
     [Fact]
+    public void Int8LinearQuantizesBf16InputsPerBlockOfRows()
+    {
+        if (!Functional.HasFastInt8Linear) return;
+        using var scope = TorchRuntime.NewScope();
+        using var noGrad = TorchRuntime.NoGrad();
+        var random = new SeededTensors(6);
+        // K = 100 (not a multiple of the 16-lane vectors); blocks hold ~512 KB of x: 2621 bf16 rows at K = 100.
+        // The second block's values are 50x the first's: each block gets its own scale, so the small one keeps its precision.
+        const int blockRows = 2621, rows = 3000, k = 100;
+        var x = Tensor.Cat([random.Randn([blockRows, k]), random.Randn([rows - blockRows, k]).Mul(50)], 0).To(ScalarType.BFloat16);
+        var weight = random.Randn([24, k]).Mul(0.1);
+        var bias = random.Randn([24]);
+        var int8 = Functional.InferenceLinear(x, weight, bias, int8: true);
+        Assert.Equal(ScalarType.BFloat16, int8.DType);  // the type a bf16 linear returns
+
+        var wScale = weight.Abs().Amax(1, keepDim: true).Div(127);
+        var wq = weight.Div(wScale).Round().Mul(wScale);
+        Tensor Emulated(Tensor block)
+        {
+            var xScale = MaxAbs(block) / 127;
+            return Functional.Linear(block.To(ScalarType.Float32).Div(xScale).Round().Mul(xScale), wq, bias);
+        }
+        var expected = Tensor.Cat([Emulated(x.Narrow(0, 0, blockRows)), Emulated(x.Narrow(0, blockRows, rows - blockRows))], 0);
+        var got = int8.To(ScalarType.Float32);
+        // the result is rounded to bf16: 8 significant bits
+        var beyondRounding = got.Sub(expected).Abs().Sub(expected.Abs().Mul(1e-2)).ClampMin(0);
+        Assert.True(MaxAbs(beyondRounding) < 1e-4 * MaxAbs(expected), "int8 on bf16 rows differs from its per-block emulation");
+        var small = got.Narrow(0, 0, blockRows).Sub(Functional.Linear(x.Narrow(0, 0, blockRows).To(ScalarType.Float32), weight, bias));
+        // ~0.05 here (int8 steps of 0.03, bf16 rounding); one scale for all rows would make its steps 50x coarser (~2)
+        Assert.True(MaxAbs(small) < 0.2, $"the small block lost its precision: error {MaxAbs(small)}");
+    }
+
+    [Fact]
     public void Int8LinearOfZerosIsTheBias()
     {
         if (!Functional.HasFastInt8Linear) return;
