@@ -22,9 +22,11 @@
 
 namespace {
 
-// From 1 MB: glibc also returns freed mid-size blocks to the kernel (heap trimming, per-thread arenas), and a
-// bf16 forward re-faulted its 10-30 MB activations at 4-8x the matmul's cost.
-constexpr size_t kLargeBytes = size_t{1} << 20;
+// From 128 KB (glibc's initial mmap threshold): glibc also returns freed mid-size blocks to the kernel (mmap,
+// heap trimming, per-thread arenas). From 1 MB, a bf16 forward no longer re-faulted its 10-30 MB activations (4-8x
+// the matmul's cost), but a 786 KB output of a small linear still did on most passes: 3 ms instead of 0.3
+// (docs/benchmarks.md, "fifth session").
+constexpr size_t kLargeBytes = size_t{128} << 10;
 constexpr size_t kCacheBytes = size_t{1024} << 20;  // freed large blocks kept at most (resident memory)
 
 // c10's interface changed in 2.x: `allocate` lost its const (2.3) and `copy_data` became pure virtual. Both

@@ -43,6 +43,8 @@ public static class ModelBenchCommand
         var arch = ModelOptions.ResolveArch(archName);
         arch = arch.With(1000, arch.InChannels);
 
+        // The same random weights and input in every run, so runs differ only by the machine.
+        TorchRuntime.ManualSeed(0);
         using var model = arch.CreateModel(dense ? null : arch.NumClasses);
         model.To(device);
         model.Eval();
