@@ -8,7 +8,9 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
+#include <array>
 #include <list>
+#include <memory>
 #include <optional>
 #include <mutex>
 #include <unordered_map>
@@ -27,15 +29,24 @@ namespace {
 
 // The weight Wᵀ [K, N] as the matmul wants it: reordered into the blocked layout (and type) packed_md describes.
 // For int8, column n is quantized symmetrically with its own scale max|W[n, :]| / 127 (returned with it).
+// int8 matmuls built for one packed weight (its scales are part of each), by (rows, result type, result row
+// stride, GELU, accumulate): building the descriptors per call cost ~10 ms per LeMeViT-small pass.
+struct Int8Products {
+  std::mutex mutex;
+  std::vector<std::pair<std::array<int64_t, 5>, dnnl::matmul>> built;
+};
+
 struct Packed {
   dnnl::memory weights;
-  at::Tensor scales;  // int8 only: float [N], W ≈ scales[n] * packed[:, n]
+  at::Tensor scales;                        // int8 only: float [N], W ≈ scales[n] * packed[:, n]
+  std::shared_ptr<Int8Products> products;  // int8 only
 };
 
 Packed pack(const at::Tensor& weight_t, const dnnl::memory::desc& packed_md) {
-  Packed result{dnnl::memory(packed_md, onednn::cpu_engine()), at::Tensor()};
+  Packed result{dnnl::memory(packed_md, onednn::cpu_engine()), at::Tensor(), nullptr};
   at::Tensor plain = weight_t;
   if (packed_md.data_type() == dnnl::memory::data_type::s8) {
+    result.products = std::make_shared<Int8Products>();
     // Quantized here: oneDNN's reorder into the s8 layout (which adds the compensation for s8 inputs) takes no
     // per-column scales.
     auto w = weight_t.detach().to(at::kFloat);
@@ -57,22 +68,11 @@ Packed pack(const at::Tensor& weight_t, const dnnl::memory::desc& packed_md) {
 class PackedWeights {
  public:
   Packed get(const at::Tensor& weight_t, const dnnl::memory::desc& packed_md) {
-    const void* data = weight_t.data_ptr();
-    auto version = weight_t.unsafeGetTensorImpl()->version_counter().current_version();
-    auto* storage = weight_t.storage().unsafeGetStorageImpl();
     std::lock_guard<std::mutex> lock(mutex_);
-    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-      if (it->storage.expired() || it->storage._unsafe_get_target() != storage || it->data != data || !(it->md == packed_md)) continue;
-      if (it->version != version) {  // the weight changed in place: pack it again
-        bytes_ -= it->md.get_size();
-        entries_.erase(it);
-        break;
-      }
-      entries_.splice(entries_.begin(), entries_, it);
-      return it->packed;
-    }
+    if (auto found = find(weight_t, [&](const dnnl::memory::desc& md) { return md == packed_md; })) return *found;
     auto packed = pack(weight_t, packed_md);
-    entries_.push_front({c10::weak_intrusive_ptr<c10::StorageImpl>(weight_t.storage().getWeakStorageImpl()), data, version,
+    entries_.push_front({c10::weak_intrusive_ptr<c10::StorageImpl>(weight_t.storage().getWeakStorageImpl()), weight_t.data_ptr(),
+                         weight_t.unsafeGetTensorImpl()->version_counter().current_version(),
                          packed_md, packed});
     bytes_ += packed_md.get_size();
     while (bytes_ > kPackedBytes && entries_.size() > 1) {
@@ -82,7 +82,31 @@ class PackedWeights {
     return packed;
   }
 
+  // The weight's int8 packing, if it has one (there is one int8 layout per weight): found without a descriptor.
+  std::optional<Packed> find_int8(const at::Tensor& weight_t) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return find(weight_t, [](const dnnl::memory::desc& md) { return md.data_type() == dnnl::memory::data_type::s8; });
+  }
+
  private:
+  template <typename Matches>
+  std::optional<Packed> find(const at::Tensor& weight_t, Matches matches) {
+    const void* data = weight_t.data_ptr();
+    auto version = weight_t.unsafeGetTensorImpl()->version_counter().current_version();
+    auto* storage = weight_t.storage().unsafeGetStorageImpl();
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->storage.expired() || it->storage._unsafe_get_target() != storage || it->data != data || !matches(it->md)) continue;
+      if (it->version != version) {  // the weight changed in place: pack it again
+        bytes_ -= it->md.get_size();
+        entries_.erase(it);
+        return std::nullopt;
+      }
+      entries_.splice(entries_.begin(), entries_, it);
+      return it->packed;
+    }
+    return std::nullopt;
+  }
+
   static constexpr size_t kPackedBytes = size_t{512} << 20;
   struct Entry {
     c10::weak_intrusive_ptr<c10::StorageImpl> storage;
@@ -140,20 +164,21 @@ void quantize_plain(BlockOf<T> b, int64_t first, int64_t last, float inverse, in
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #define GD_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl")))
-GD_AVX512 inline __m512 load16(const float* p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
-GD_AVX512 inline __m512 load16(const at::BFloat16* p, __mmask16 m) {
-  auto halves = _mm256_maskz_loadu_epi16(m, p);  // bf16 is the top half of an fp32
-  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(halves), 16));
+// 16 values as fp32; masked only for a row's last, partial vector (masked memory ops are slow on AMD).
+GD_AVX512 inline __m512 load16(const float* p, int64_t n) {
+  return n >= 16 ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1), p);
+}
+GD_AVX512 inline __m512 load16(const at::BFloat16* p, int64_t n) {
+  auto halves = n >= 16 ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))
+                        : _mm256_maskz_loadu_epi16(static_cast<__mmask16>((1u << n) - 1), p);
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(halves), 16));  // bf16: an fp32's top half
 }
 
 template <typename T>
 GD_AVX512 float absmax_avx512(BlockOf<T> b, int64_t first, int64_t last) {
   __m512 top = _mm512_setzero_ps();
   for (int64_t r = first; r < last; ++r)
-    for (int64_t k = 0; k < b.K; k += 16) {
-      __mmask16 m = b.K - k >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << (b.K - k)) - 1);
-      top = _mm512_max_ps(top, _mm512_abs_ps(load16(b.x + r * b.stride + k, m)));
-    }
+    for (int64_t k = 0; k < b.K; k += 16) top = _mm512_max_ps(top, _mm512_abs_ps(load16(b.x + r * b.stride + k, b.K - k)));
   return _mm512_reduce_max_ps(top);
 }
 
@@ -162,10 +187,11 @@ GD_AVX512 void quantize_avx512(BlockOf<T> b, int64_t first, int64_t last, float 
   const __m512 scale = _mm512_set1_ps(inverse);
   for (int64_t r = first; r < last; ++r)
     for (int64_t k = 0; k < b.K; k += 16) {
-      __mmask16 m = b.K - k >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << (b.K - k)) - 1);
       // round to nearest even, then saturate to int8 (|x| * inverse <= 127 by the choice of scale)
-      auto ints = _mm512_cvtps_epi32(_mm512_mul_ps(load16(b.x + r * b.stride + k, m), scale));
-      _mm_mask_storeu_epi8(q + r * b.K + k, m, _mm512_cvtsepi32_epi8(ints));
+      auto bytes = _mm512_cvtsepi32_epi8(_mm512_cvtps_epi32(_mm512_mul_ps(load16(b.x + r * b.stride + k, b.K - k), scale)));
+      auto* out = q + r * b.K + k;
+      if (b.K - k >= 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(out), bytes);
+      else _mm_mask_storeu_epi8(out, static_cast<__mmask16>((1u << (b.K - k)) - 1), bytes);
     }
 }
 #pragma GCC diagnostic pop
@@ -181,28 +207,28 @@ bool cpu_has_avx512bw() {
 }
 
 // q = round(block / scale), saturated, with scale = max|block| / 127 (1 for an all-zero or non-finite block);
-// returns the scale. Both passes split the rows between the threads.
+// returns the scale. On one thread: the caller spreads the blocks over the threads (one parallel region per
+// call; one per block cost 38 ms per LeMeViT-small pass in thread wake-ups).
 template <typename T>
 float quantize_block(BlockOf<T> b, int64_t rows, int8_t* q) {
+#if defined(__x86_64__)
   const bool avx512 = cpu_has_avx512bw();
-  const int64_t grain = std::max<int64_t>(1, 16384 / b.K);
-  float top = at::parallel_reduce(0, rows, grain, 0.0f, [&](int64_t first, int64_t last, float partial) {
-#if defined(__x86_64__)
-    if (avx512) return std::max(partial, absmax_avx512(b, first, last));
+  float top = avx512 ? absmax_avx512(b, 0, rows) : absmax_plain(b, 0, rows);
+#else
+  float top = absmax_plain(b, 0, rows);
 #endif
-    return std::max(partial, absmax_plain(b, first, last));
-  }, [](float l, float r) { return std::max(l, r); });
   float scale = top > 0 && std::isfinite(top) ? top / 127.0f : 1.0f, inverse = 1.0f / scale;
-  at::parallel_for(0, rows, grain, [&](int64_t first, int64_t last) {
 #if defined(__x86_64__)
-    if (avx512) return quantize_avx512(b, first, last, inverse, q);
+  if (avx512) {
+    quantize_avx512(b, 0, rows, inverse, q);
+    return scale;
+  }
 #endif
-    quantize_plain(b, first, last, inverse, q);
-  });
+  quantize_plain(b, 0, rows, inverse, q);
   return scale;
 }
 
-// Rows [first, first + count) of x [M, K] (bf16 or fp32, dense rows), by pointer: no view ops per block.
+// Rows [first, first + count) of x [M, K] (bf16 or fp32, dense rows) into q (their rows, dense), by pointer.
 float quantize_rows(const at::Tensor& x, int64_t first, int64_t count, int8_t* q) {
   const auto K = x.size(1), stride = x.stride(0);
   return x.scalar_type() == at::kBFloat16
@@ -210,14 +236,14 @@ float quantize_rows(const at::Tensor& x, int64_t first, int64_t count, int8_t* q
              : quantize_block(BlockOf<float>{x.data_ptr<float>() + first * stride, K, stride}, count, q);
 }
 
-// Rows per int8 block: ~512 KB of x, so a block is quantized and multiplied while it is still in cache.
+// Rows per int8 block: ~512 KB of x, so a block is read for its scale and quantized while it is still in cache.
 int64_t int8_block_rows(int64_t K, int64_t element_size) {
   return std::max<int64_t>(256, (int64_t{512} << 10) / (K * element_size));
 }
 
 // out_rows (+)= dequantize(int8(rows) x int8(W)ᵀ) + bias, then GELU, in blocks of rows. Dynamic quantization
 // like torch.ao's quantize_dynamic, but symmetric and with one scale per block of rows rather than per call, so
-// a block is read for its scale, quantized and multiplied while it is still in cache.
+// a block is read for its scale and quantized while it is still in cache.
 // The weight's per-column scales are the primitive's output scales, fixed per layer (per-column runtime values, a
 // binary post-op, doubled the time of the stage-1 layers); a block's own scale is a runtime scalar post-op, so
 // all blocks share one primitive. oneDNN adds the bias to the int32 sums before the output scales, so a block
@@ -240,29 +266,52 @@ void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Te
     dnnl::memory::desc q_md, out_md;
     dnnl::matmul product;
   };
+  // An inference tensor has no version counter to tell a changed weight from an unchanged one: packed per call.
   Packed packed;
+  if (!weight.is_inference())
+    if (auto found = packed_weights().find_int8(weight_t)) packed = *found;
   auto kernels_for = [&](int64_t count) {
     dnnl::memory::desc q_md({count, K}, dt::s8, dnnl::memory::format_tag::ab);
     dnnl::memory::desc out_md({count, N}, onednn::type_of(out_rows), {out_rows.stride(0), 1});
+    const std::array<int64_t, 5> key{count, static_cast<int64_t>(out_rows.scalar_type()), out_rows.stride(0), gelu, accumulate};
+    if (packed.products) {
+      std::lock_guard<std::mutex> lock(packed.products->mutex);
+      for (auto& [built_key, product] : packed.products->built)
+        if (built_key == key) return Kernels{q_md, out_md, product};
+    }
     dnnl::matmul::desc desc(q_md, dnnl::memory::desc({K, N}, dt::s8, dnnl::memory::format_tag::any), bias_md, out_md);
     dnnl::primitive_attr attr;
     attr.set_post_ops(ops);
     if (!packed.scales.defined()) {
       // the packed layout comes from a descriptor; the scales come with the packed weight
       auto layout = dnnl::matmul::primitive_desc(desc, attr, engine).weights_desc();
-      // An inference tensor has no version counter to tell a changed weight from an unchanged one: pack per call.
       packed = weight.is_inference() ? pack(weight_t, layout) : packed_weights().get(weight_t, layout);
     }
     const float* w_scale = packed.scales.data_ptr<float>();
     attr.set_output_scales(1 << 1, std::vector<float>(w_scale, w_scale + N));
     dnnl::matmul::primitive_desc pd(desc, attr, engine);
     TORCH_CHECK(pd.weights_desc() == packed.weights.get_desc(), "int8 linear: oneDNN chose another weight layout with scales");
-    return Kernels{q_md, out_md, dnnl::matmul(pd)};
+    dnnl::matmul product(pd);
+    std::lock_guard<std::mutex> lock(packed.products->mutex);
+    if (packed.products->built.size() < 16) packed.products->built.emplace_back(key, product);  // a few shapes per layer
+    return Kernels{q_md, out_md, product};
   };
   auto full = kernels_for(block_rows);
   std::optional<Kernels> tail;
   auto bias_f32 = bias.defined() ? bias.to(at::kFloat).contiguous() : at::zeros({N}, rows.options().dtype(at::kFloat));
-  auto q = at::empty({block_rows, K}, rows.options().dtype(at::kChar));
+  // Every block quantized first, in one parallel region (the threads split the blocks), then multiplied.
+  const auto blocks = (M + block_rows - 1) / block_rows;
+  auto q = at::empty({M, K}, rows.options().dtype(at::kChar));
+  std::vector<float> x_scales(blocks);
+  {
+    RECORD_FUNCTION("geodense::quantize_int8", std::vector<c10::IValue>());
+    at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
+      for (auto i = begin; i < end; ++i) {
+        const auto first = i * block_rows;
+        x_scales[i] = quantize_rows(rows, first, std::min(block_rows, M - first), q.data_ptr<int8_t>() + first * K);
+      }
+    });
+  }
   std::vector<float> block_bias(N);
   auto* out_base = static_cast<char*>(out_rows.data_ptr());
   const auto out_row_bytes = out_rows.stride(0) * out_rows.element_size();
@@ -271,15 +320,15 @@ void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Te
     const auto count = std::min(block_rows, M - first);
     if (count != block_rows && !tail) tail = kernels_for(count);
     auto& k = count == block_rows ? full : *tail;
-    float x_scale = quantize_rows(rows, first, count, q.data_ptr<int8_t>());
+    float x_scale = x_scales[first / block_rows];
     const float *b = bias_f32.data_ptr<float>(), *w_scale = packed.scales.data_ptr<float>();
     for (int64_t n = 0; n < N; ++n) block_bias[n] = b[n] / (w_scale[n] * x_scale);
-    k.product.execute(stream, {{DNNL_ARG_SRC, dnnl::memory(k.q_md, engine, q.data_ptr())},
+    k.product.execute(stream, {{DNNL_ARG_SRC, dnnl::memory(k.q_md, engine, q.data_ptr<int8_t>() + first * K)},
                                {DNNL_ARG_WEIGHTS, packed.weights},
                                {DNNL_ARG_BIAS, dnnl::memory(bias_md, engine, block_bias.data())},
                                {DNNL_ARG_DST, dnnl::memory(k.out_md, engine, out_base + first * out_row_bytes)},
                                {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, dnnl::memory(scalar_md, engine, &x_scale)}});
-    stream.wait();  // q, x_scale and block_bias are reused by the next block
+    stream.wait();  // x_scale and block_bias are reused by the next block
   }
 }
 
