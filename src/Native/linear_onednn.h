@@ -19,7 +19,7 @@ bool onednn_linear_available();
 // residual [..., N]. CPU inference only (nothing may need a gradient). Under CPU bf16 autocast the product
 // runs in bf16 (fp32 accumulation) and a new result is bf16, like autocast's own linear.
 // int8: the product runs in int8 (VNNI where the CPU has it): W quantized once per output channel
-// (symmetric, packed and cached like the float weights), x per call with one symmetric scale from its own range;
+// (symmetric, packed and cached like the float weights), x per call with one symmetric scale per block of rows, from their own range;
 // the result is dequantized in the epilogue and has the type it would have without int8.
 at::Tensor onednn_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, bool gelu,
                          const at::Tensor& residual, bool int8 = false);

@@ -39,14 +39,17 @@ public static partial class Functional
 
     /// <summary>True when oneDNN has a real int8 kernel for this CPU (<see cref="InferenceLinear"/> with int8); where it
     /// has none it would fall back to a reference implementation some 1000x slower than fp32.</summary>
-    public static bool HasFastInt8Linear { get; } = HasOneDnnLinear && NativeMethods.gd_onednn_int8_linear_fast() != 0;
+    public static bool HasFastInt8Linear => FastInt8Linear.Value;
+
+    // asked when int8 is first wanted, not at start-up: the answer builds a oneDNN primitive descriptor
+    private static readonly Lazy<bool> FastInt8Linear = new(() => HasOneDnnLinear && NativeMethods.gd_onednn_int8_linear_fast() != 0);
 
     /// <summary>
     /// Inference only, CPU (nothing may need a gradient): x Wᵀ + b, then GELU when <paramref name="gelu"/>, as one
     /// oneDNN matmul (bias and GELU applied in its epilogue). Under CPU bf16 autocast the product runs in bf16.
     /// With <paramref name="int8"/> it runs in int8: the weight quantized once per output channel (symmetric, cached
-    /// with its packing), x per call with one symmetric scale from its own range (dynamic quantization); the result
-    /// has the type it would have without int8. Needs <see cref="HasOneDnnLinear"/>.
+    /// with its packing), x per call with one symmetric scale per block of rows from their own range (dynamic
+    /// quantization); the result has the type it would have without int8. Needs <see cref="HasOneDnnLinear"/>.
     /// </summary>
     public static Tensor InferenceLinear(Tensor input, Tensor weight, Tensor? bias = null, bool gelu = false, bool int8 = false) =>
         Tensor.Wrap(NativeMethods.gd_onednn_linear(input.Handle, weight.Handle, Tensor.H(bias), gelu ? 1 : 0, int8 ? 1 : 0), input, weight, bias);

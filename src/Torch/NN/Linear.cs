@@ -19,7 +19,7 @@ public sealed class Linear : Module<Tensor, Tensor>
 
     /// <summary>
     /// Inference on the CPU runs the product in int8 (<see cref="Functional.InferenceLinear"/> with int8: weights
-    /// quantized per output channel, inputs per call, like torch.ao.quantization.quantize_dynamic). Training and
+    /// quantized per output channel, inputs per call and block of rows, like torch.ao.quantization.quantize_dynamic). Training and
     /// CUDA forwards ignore it.
     /// </summary>
     public bool Int8 { get; set; }
