@@ -125,5 +125,6 @@ public class ModelCommandTests
         Assert.True(code == 0, stderr);
         var last = stdout.TrimEnd().Split('\n')[^1];
         Assert.Matches(@"^lemevit-nano batch=2 64x64 threads=1: [0-9.]+ img/s$", last);
+        Assert.Matches(@"(?m)^[1-9][0-9]* passes: fastest [0-9.]+ ms \([0-9.]+ img/s\), median [0-9.]+ ms$", stdout);
     }
 }
