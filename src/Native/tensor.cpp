@@ -23,6 +23,14 @@ GD_EXPORT int32_t gd_tensor_device(TH t, int32_t* index) {
     return static_cast<int32_t>(t->device().type());
   });
 }
+// Where the data lies and how often it was changed in place (-1 for an inference tensor, which has no counter):
+// together they tell whether a value derived from the tensor is still current.
+GD_EXPORT int32_t gd_tensor_identity(TH t, int64_t* data, int64_t* version) {
+  GD_STATUS({
+    *data = reinterpret_cast<int64_t>(t->data_ptr());
+    *version = t->is_inference() ? -1 : static_cast<int64_t>(t->unsafeGetTensorImpl()->version_counter().current_version());
+  });
+}
 GD_EXPORT int32_t gd_tensor_is_contiguous(TH t) { return gd::guard<int32_t>(-1, [&] { return t->is_contiguous() ? 1 : 0; }); }
 GD_EXPORT int32_t gd_tensor_stride(TH t, int64_t* out, int32_t capacity) {
   return gd::guard<int32_t>(-1, [&] {

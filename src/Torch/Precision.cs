@@ -73,13 +73,18 @@ public static class ReducedPrecision
     /// <summary>
     /// Readies a loaded model (eval mode, on <paramref name="device"/>) for inference in <paramref name="precision"/>:
     /// int8 marks every Linear layer (<see cref="Linear.Int8"/>; each weight is quantized and packed at its first
-    /// forward); nothing stored changes otherwise (run forwards inside <see cref="Scope"/>).
+    /// forward) and every ungrouped Conv2d (<see cref="Conv2d.Int8"/>, used by models that run their convolutions
+    /// through <see cref="Conv2d.InferOnOneDnn"/>, such as LeMeViT's downsampling); nothing stored changes otherwise (run forwards inside <see cref="Scope"/>).
     /// </summary>
     public static void Prepare(Module model, Precision precision, Device device)
     {
         CheckSupported(precision, device);
         foreach (var module in model.Modules())
-            if (module is Linear linear) linear.Int8 = precision == Precision.Int8;
+            switch (module)
+            {
+                case Linear linear: linear.Int8 = precision == Precision.Int8; break;
+                case Conv2d conv: conv.Int8 = precision == Precision.Int8 && conv.Groups == 1; break;
+            }
     }
 
     /// <summary>The scope a forward pass runs in: bf16 autocast for <see cref="Precision.Bf16"/>, and for

@@ -190,6 +190,17 @@ public partial class Tensor : IDisposable
 
     public bool IsContiguous => Checked(NativeMethods.gd_tensor_is_contiguous(Handle), this) != 0;
 
+    /// <summary>Where the data lies and how often it was changed in place (-1 for an inference tensor): a value
+    /// derived from this tensor is current while both stay the same.</summary>
+    public (long Data, long Version) Identity
+    {
+        get
+        {
+            Checked(NativeMethods.gd_tensor_identity(Handle, out var data, out var version), this);
+            return (data, version);
+        }
+    }
+
     public bool IsFloatingPoint => DType.IsFloatingPoint();
 
     public override string ToString() =>

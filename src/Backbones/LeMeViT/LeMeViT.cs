@@ -16,6 +16,8 @@ public class LeMeViTBackbone : Module, IDenseBackbone
     private readonly ModuleList<Module<Tensor, Tensor>> _downsampleLayers;
     private readonly ModuleList<Sequential> _metaTokenStems;
     private readonly ModuleList<ModuleList<LeMeViTBlock>> _stages;
+    // For inference: each conv + BN pair of downsample_layers folded once, by (stage, index of the conv).
+    private readonly Dictionary<(int Stage, int Conv), FoldedConv2d> _folded = new();
 
     public LeMeViTConfig Config { get; }
 
@@ -40,6 +42,10 @@ public class LeMeViTBackbone : Module, IDenseBackbone
         _downsampleLayers.Add(new Identity()); // stage 0 is a cross-attention stage: no downsampling after it
         for (var i = 2; i < LeMeViTConfig.StageCount; i++)
             _downsampleLayers.Add(new Sequential(new Conv2d(dims[i - 1], dims[i], 3, stride: 2, padding: 1), new BatchNorm2d(dims[i])));
+        for (var i = 0; i < LeMeViTConfig.StageCount; i++)
+            if (_downsampleLayers[i] is Sequential sequence)
+                foreach (var conv in i == 0 ? new[] { 0, 3 } : [0])
+                    _folded[(i, conv)] = new FoldedConv2d((Conv2d)sequence[conv], (BatchNorm2d)sequence[conv + 1]);
 
         _metaTokenStems = RegisterModule("meta_token_downsample", new ModuleList<Sequential>());
         for (var i = 0; i < LeMeViTConfig.StageCount; i++)
@@ -137,19 +143,28 @@ public class LeMeViTBackbone : Module, IDenseBackbone
         return (x, c);
     }
 
-    /// <summary>downsample_layers[i]; at inference each conv+BN pair runs as one conv with the BN folded in.</summary>
+    /// <summary>downsample_layers[i]; at inference each conv+BN pair runs as one conv with the BN folded in (folded once),
+    /// on the CPU through oneDNN with the weights packed once (in int8 when the model was prepared for it) and the
+    /// stem's GELU fused.</summary>
     private Tensor Downsample(int stage, Tensor x)
     {
         var layer = _downsampleLayers[stage];
-        if (layer is not Sequential sequence || Training || TorchRuntime.IsGradEnabled) return layer.Forward(x);
-        Tensor Folded(int conv, Tensor input)
+        if (layer is not Sequential || Training || TorchRuntime.IsGradEnabled) return layer.Forward(x);
+        Tensor Folded(int conv, Tensor input, bool gelu = false)
         {
-            using var folded = ((Conv2d)sequence[conv]).FoldBatchNorm((BatchNorm2d)sequence[conv + 1]);
-            return folded.Forward(input);
+            var folded = _folded[(stage, conv)].Current;
+            if (folded.InfersOnOneDnn(input)) return folded.InferOnOneDnn(input, gelu);
+            var y = folded.Forward(input);
+            return gelu ? y.Gelu_() : y;
         }
         if (stage > 0) return Folded(0, x);
         using var scope = TorchRuntime.NewScope();
-        return Folded(3, Folded(0, x).Gelu_()).MoveToOuter();   // stem: conv, BN, GELU, conv, BN
+        return Folded(3, Folded(0, x, gelu: true)).MoveToOuter();   // stem: conv, BN, GELU, conv, BN
+    }
+
+    protected override void ReleaseNative()
+    {
+        foreach (var folded in _folded.Values) folded.Dispose();
     }
 
     protected void CheckInput(Tensor input)

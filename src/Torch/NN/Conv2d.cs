@@ -64,4 +64,21 @@ public sealed class Conv2d : Module<Tensor, Tensor>
     }
 
     public override Tensor Forward(Tensor input) => Functional.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+
+    /// <summary>
+    /// <see cref="InferOnOneDnn"/> runs the product in int8 (<see cref="Functional.InferenceConv2d"/> with int8; ungrouped
+    /// convolutions only). <see cref="Forward"/> ignores it: it stays on libtorch, whose result keeps the input's layout.
+    /// </summary>
+    public bool Int8 { get; set; }
+
+    /// <summary>Whether <see cref="InferOnOneDnn"/> can run <paramref name="input"/>: CPU inference of fp32 or bf16.</summary>
+    public bool InfersOnOneDnn(Tensor input) =>
+        Functional.HasOneDnnLinear && !TorchRuntime.IsGradEnabled && !input.Device.IsCuda &&
+        input.DType is ScalarType.Float32 or ScalarType.BFloat16;
+
+    /// <summary>This convolution (then GELU when <paramref name="gelu"/>) for inference on oneDNN
+    /// (<see cref="Functional.InferenceConv2d"/>): the weight packed once, in int8 when <see cref="Int8"/>; the result is
+    /// channels-last.</summary>
+    public Tensor InferOnOneDnn(Tensor input, bool gelu = false) =>
+        Functional.InferenceConv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups, gelu, Int8 && Groups == 1);
 }

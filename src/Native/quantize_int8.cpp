@@ -1,0 +1,169 @@
+#include "quantize_int8.h"
+
+#include <algorithm>
+#include <cmath>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace gd {
+
+namespace {
+
+// A block of x: rows of K values, `stride` apart.
+template <typename T>
+struct BlockOf {
+  const T* x;
+  int64_t K, stride;
+};
+
+inline float to_float(float v) { return v; }
+inline float to_float(at::BFloat16 v) { return static_cast<float>(v); }
+
+template <typename T>
+float absmax_plain(BlockOf<T> b, int64_t first, int64_t last) {
+  float top = 0;
+  for (int64_t r = first; r < last; ++r)
+    for (int64_t k = 0; k < b.K; ++k) top = std::max(top, std::abs(to_float(b.x[r * b.stride + k])));
+  return top;
+}
+
+template <typename T>
+void quantize_plain(BlockOf<T> b, int64_t first, int64_t last, float inverse, int8_t* q) {
+  for (int64_t r = first; r < last; ++r)
+    for (int64_t k = 0; k < b.K; ++k)
+      q[r * b.K + k] = static_cast<int8_t>(std::clamp(std::nearbyint(to_float(b.x[r * b.stride + k]) * inverse), -127.0f, 127.0f));
+}
+
+#if defined(__x86_64__)
+// GCC 12 warns about the undefined-by-design vectors inside the masked-load intrinsics.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wpsabi"  // AVX-512 values passed between these AVX-512 functions only
+#define GD_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl")))
+// 16 values as fp32; masked only for a row's last, partial vector (masked memory ops are slow on AMD).
+GD_AVX512 inline __m512 load16(const float* p, int64_t n) {
+  return n >= 16 ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1), p);
+}
+GD_AVX512 inline __m512 load16(const at::BFloat16* p, int64_t n) {
+  auto halves = n >= 16 ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))
+                        : _mm256_maskz_loadu_epi16(static_cast<__mmask16>((1u << n) - 1), p);
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(halves), 16));  // bf16: an fp32's top half
+}
+
+template <typename T>
+GD_AVX512 float absmax_avx512(BlockOf<T> b, int64_t first, int64_t last) {
+  // four running maxima, 64 values per step: one would wait on its own latency
+  __m512 t0 = _mm512_setzero_ps(), t1 = t0, t2 = t0, t3 = t0;
+  for (int64_t r = first; r < last; ++r) {
+    const T* x = b.x + r * b.stride;
+    int64_t k = 0;
+    for (; k + 64 <= b.K; k += 64) {
+      t0 = _mm512_max_ps(t0, _mm512_abs_ps(load16(x + k, 16)));
+      t1 = _mm512_max_ps(t1, _mm512_abs_ps(load16(x + k + 16, 16)));
+      t2 = _mm512_max_ps(t2, _mm512_abs_ps(load16(x + k + 32, 16)));
+      t3 = _mm512_max_ps(t3, _mm512_abs_ps(load16(x + k + 48, 16)));
+    }
+    for (; k < b.K; k += 16) t0 = _mm512_max_ps(t0, _mm512_abs_ps(load16(x + k, b.K - k)));
+  }
+  return _mm512_reduce_max_ps(_mm512_max_ps(_mm512_max_ps(t0, t1), _mm512_max_ps(t2, t3)));
+}
+
+// 16 values times the scale, rounded to the nearest (even) int32; saturated to int8 by the caller's pack
+// (|x| * inverse <= 127 by the choice of scale).
+template <typename T>
+GD_AVX512 inline __m512i ints(const T* p, int64_t n, __m512 scale) { return _mm512_cvtps_epi32(_mm512_mul_ps(load16(p, n), scale)); }
+
+template <typename T>
+GD_AVX512 void quantize_avx512(BlockOf<T> b, int64_t first, int64_t last, float inverse, int8_t* q) {
+  const __m512 scale = _mm512_set1_ps(inverse);
+  // the saturating packs work within 128-bit lanes: this puts the 64 bytes back in order
+  const __m512i lanes = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  for (int64_t r = first; r < last; ++r) {
+    const T* x = b.x + r * b.stride;
+    int8_t* out = q + r * b.K;
+    int64_t k = 0;
+    for (; k + 64 <= b.K; k += 64) {
+      auto words = _mm512_packs_epi16(_mm512_packs_epi32(ints(x + k, 16, scale), ints(x + k + 16, 16, scale)),
+                                      _mm512_packs_epi32(ints(x + k + 32, 16, scale), ints(x + k + 48, 16, scale)));
+      _mm512_storeu_si512(out + k, _mm512_permutexvar_epi32(lanes, words));
+    }
+    for (; k < b.K; k += 16) {
+      auto bytes = _mm512_cvtsepi32_epi8(ints(x + k, b.K - k, scale));
+      if (b.K - k >= 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k), bytes);
+      else _mm_mask_storeu_epi8(out + k, static_cast<__mmask16>((1u << (b.K - k)) - 1), bytes);
+    }
+  }
+}
+#pragma GCC diagnostic pop
+#endif
+
+bool cpu_has_avx512bw() {
+#if defined(__x86_64__)
+  static const bool has = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  return has;
+#else
+  return false;
+#endif
+}
+
+// Dense rows are one long row, so the unrolled loops rarely stop at a row's end.
+template <typename T>
+BlockOf<T> flattened(BlockOf<T> b, int64_t& rows) {
+  if (b.stride == b.K) {
+    b.K *= rows;
+    b.stride = b.K;
+    rows = 1;
+  }
+  return b;
+}
+
+template <typename T>
+float absmax(BlockOf<T> b, int64_t rows) {
+  b = flattened(b, rows);
+#if defined(__x86_64__)
+  if (cpu_has_avx512bw()) return absmax_avx512(b, 0, rows);
+#endif
+  return absmax_plain(b, 0, rows);
+}
+
+template <typename T>
+void quantize(BlockOf<T> b, int64_t rows, float scale, int8_t* q) {
+  b = flattened(b, rows);
+#if defined(__x86_64__)
+  if (cpu_has_avx512bw()) return quantize_avx512(b, 0, rows, 1.0f / scale, q);
+#endif
+  quantize_plain(b, 0, rows, 1.0f / scale, q);
+}
+
+// Calls f with rows [first, first + count) of x as a typed block.
+template <typename F>
+auto with_block(const at::Tensor& x, int64_t first, F f) {
+  const auto K = x.size(1), stride = x.stride(0);
+  TORCH_CHECK(x.dim() == 2 && x.stride(1) == 1, "int8 quantization takes rows with a dense last dim");
+  if (x.scalar_type() == at::kBFloat16) return f(BlockOf<at::BFloat16>{x.data_ptr<at::BFloat16>() + first * stride, K, stride});
+  TORCH_CHECK(x.scalar_type() == at::kFloat, "int8 quantization takes float32 or bfloat16 rows, not ", x.scalar_type());
+  return f(BlockOf<float>{x.data_ptr<float>() + first * stride, K, stride});
+}
+
+}  // namespace
+
+float int8_absmax(const at::Tensor& x, int64_t first, int64_t count) {
+  return with_block(x, first, [&](auto b) { return absmax(b, count); });
+}
+
+void int8_quantize(const at::Tensor& x, int64_t first, int64_t count, float scale, int8_t* q) {
+  with_block(x, first, [&](auto b) { quantize(b, count, scale, q); });
+}
+
+float int8_quantize_block(const at::Tensor& x, int64_t first, int64_t count, int8_t* q) {
+  return with_block(x, first, [&](auto b) {
+    // read for the scale, then quantized while the block is still in cache
+    float scale = int8_scale(absmax(b, count));
+    quantize(b, count, scale, q);
+    return scale;
+  });
+}
+
+}  // namespace gd
