@@ -119,6 +119,10 @@ public class InferenceConvTests
         Assert.True(MaxAbsDiff(folded.Current.InferOnOneDnn(x), Unfolded()) < 1e-4);
         conv.Int8 = true;
         Assert.True(folded.Current.Int8);
+        // folded inside inference mode, its weight still has a version counter (an inference tensor has none, and
+        // its packing would be redone per call)
+        conv.Weight.Mul_(2);
+        using (TorchRuntime.InferenceMode()) Assert.NotEqual(-1, folded.Current.Weight.Identity.Version);
     }
 
     [Fact]

@@ -28,6 +28,9 @@ public sealed class FoldedConv2d : IDisposable
                 if (_folded is null || !sources.SequenceEqual(_foldedFrom))
                 {
                     _folded?.Dispose();
+                    // not inference tensors even inside inference mode: those have no version counter, so oneDNN's
+                    // packing of them would not be kept (it would be redone per call)
+                    using var normal = TorchRuntime.InferenceMode(false);
                     _folded = _conv.FoldBatchNorm(_bn);
                     _foldedFrom = sources;
                 }
