@@ -1,3 +1,4 @@
+using static GeoDense.Torch.Tests.Assertions;
 using GeoDense.Torch.NN;
 using F = GeoDense.Torch.Functional;
 
@@ -11,18 +12,6 @@ namespace GeoDense.Torch.Tests;
 [Collection(SerialCollection.Name)]
 public class InferenceConvTests
 {
-    static double MaxAbs(Tensor t)
-    {
-        using var scope = TorchRuntime.NewScope();
-        return t.To(ScalarType.Float32).Abs().Max().Item<double>();
-    }
-
-    static double MaxAbsDiff(Tensor a, Tensor b)
-    {
-        using var scope = TorchRuntime.NewScope();
-        return MaxAbs(a.To(ScalarType.Float32).Sub(b.To(ScalarType.Float32)));
-    }
-
     [Theory]
     [InlineData(1, 2, 1, false)]   // a stride-2 downsampling conv
     [InlineData(1, 1, 1, true)]    // with GELU fused, from an NCHW input

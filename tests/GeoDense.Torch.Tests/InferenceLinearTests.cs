@@ -1,3 +1,4 @@
+using static GeoDense.Torch.Tests.Assertions;
 using F = GeoDense.Torch.Functional;
 
 namespace GeoDense.Torch.Tests;
@@ -8,12 +9,6 @@ namespace GeoDense.Torch.Tests;
 /// </summary>
 public class InferenceLinearTests
 {
-    static double MaxAbsDiff(Tensor a, Tensor b)
-    {
-        using var scope = TorchRuntime.NewScope();
-        return a.To(ScalarType.Float32).Sub(b.To(ScalarType.Float32)).Abs().Max().Item<double>();
-    }
-
     [Fact]
     public void LinearGeluAndResidualEqualTheUnfusedOps()
     {

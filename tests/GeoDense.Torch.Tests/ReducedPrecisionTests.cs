@@ -1,3 +1,4 @@
+using static GeoDense.Torch.Tests.Assertions;
 using GeoDense.Torch.NN;
 
 namespace GeoDense.Torch.Tests;
@@ -6,12 +7,6 @@ namespace GeoDense.Torch.Tests;
 [Collection(SerialCollection.Name)]
 public class ReducedPrecisionTests
 {
-    static double MaxAbs(Tensor t)
-    {
-        using var scope = TorchRuntime.NewScope();
-        return t.To(ScalarType.Float32).Abs().Max().Item<double>();
-    }
-
     [Fact]
     public void AutocastRunsMatrixProductsInBf16OnlyInsideItsScope()
     {
