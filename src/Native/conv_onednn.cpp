@@ -67,6 +67,7 @@ at::Tensor onednn_conv2d(const at::Tensor& x_in, const at::Tensor& weight, const
   auto x = x_in.contiguous(at::MemoryFormat::ChannelsLast);
   if (!int8 && x.scalar_type() != compute) x = x.to(compute);
   auto out = at::empty({N, O, OH, OW}, x.options().dtype(compute).memory_format(at::MemoryFormat::ChannelsLast));
+  if (out.numel() == 0) return out;  // an empty batch
   auto& engine = onednn::cpu_engine();
   dnnl::memory::desc src_md = int8 ? dnnl::memory::desc({N, C, H, W}, dt::s8, tag::nhwc) : onednn::strided(x);
   dnnl::memory::desc dst_md = onednn::strided(out), bias_md({O}, dt::f32, tag::a);

@@ -37,6 +37,8 @@ public class InferenceConvTests
         var unbiased = F.Conv2d(x, weight, null, (stride, stride), (1, 1), (dilation, dilation), groups);
         if (gelu) unbiased = unbiased.Gelu();
         Assert.True(MaxAbsDiff(F.InferenceConv2d(input, weight, null, (stride, stride), (1, 1), (dilation, dilation), groups, gelu), unbiased) < 1e-4);
+        // an empty batch gives an empty result
+        Assert.Equal(0, F.InferenceConv2d(x.Narrow(0, 0, 0), weight, bias, (stride, stride), (1, 1), (dilation, dilation), groups, gelu).Shape[0]);
     }
 
     [Fact]
@@ -68,6 +70,7 @@ public class InferenceConvTests
         var fp32 = F.Conv2d(x, weight, bias, (2, 2), (1, 1));
         var int8 = F.InferenceConv2d(x, weight, bias, (2, 2), (1, 1), (1, 1), int8: true);
         Assert.Equal(ScalarType.Float32, int8.DType);
+        Assert.Equal(0, F.InferenceConv2d(x.Narrow(0, 0, 0), weight, bias, (2, 2), (1, 1), (1, 1), int8: true).Numel);
         // x with one symmetric scale max|x| / 127, each output channel's weights with their own
         var xScale = MaxAbs(x) / 127;
         var wScale = weight.Abs().Amax(1, keepDim: true).Amax(2, keepDim: true).Amax(3, keepDim: true).Div(127);
