@@ -76,17 +76,15 @@ at::Tensor onednn_conv2d(const at::Tensor& x_in, const at::Tensor& weight, const
   dnnl::memory::dims strides{stride[0], stride[1]}, dilates{dilation[0] - 1, dilation[1] - 1}, pads{padding[0], padding[1]};
   dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_md, any_md,
                                        bias_md, dst_md, strides, dilates, pads, pads);
-  dnnl::memory::desc scalar_md({1, 1, 1, 1}, dt::f32, tag::abcd);
-  dnnl::post_ops ops;
-  if (int8) ops.append_binary(dnnl::algorithm::binary_mul, scalar_md);  // x's scale, known per call
-  if (gelu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
-  dnnl::primitive_attr attr;
-  attr.set_post_ops(ops);
   // the packing reads the weight in place; grouped weights as [groups, O / groups, C / groups, kh, kw]
   auto plain_weight = groups == 1 ? weight : weight.view({groups, O / groups, C / groups, kh, kw});
   auto bias_f32 = bias.defined() ? bias.to(at::kFloat).contiguous() : at::zeros({O}, x.options().dtype(at::kFloat));
   dnnl::stream stream(engine);
   if (!int8) {
+    dnnl::post_ops ops;
+    if (gelu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(ops);
     dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);  // oneDNN caches the primitive by it
     auto packed = onednn::packed(plain_weight, pd.weights_desc(), /*out_dim=*/0);  // cast by the reorder
     dnnl::convolution_forward(pd).execute(stream, {{DNNL_ARG_SRC, onednn::memory_of(x)},
@@ -99,30 +97,27 @@ at::Tensor onednn_conv2d(const at::Tensor& x_in, const at::Tensor& weight, const
 
   onednn::Packed packed;
   if (auto found = onednn::find_int8(plain_weight)) packed = *found;
-  else packed = onednn::packed(plain_weight, dnnl::convolution_forward::primitive_desc(desc, attr, engine).weights_desc(), /*out_dim=*/0);
+  else packed = onednn::packed(plain_weight, dnnl::convolution_forward::primitive_desc(desc, onednn::int8_attr(4, gelu, false), engine).weights_desc(),
+                               /*out_dim=*/0);
   std::string key = "conv2d";
   onednn::append_key(key, src_md);
   onednn::append_key(key, dst_md);
   for (auto v : {stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], int64_t{gelu}})
     key.append(reinterpret_cast<const char*>(&v), sizeof v);
-  auto conv = packed.primitives->get(key, [&] {
-    const float* w_scale = packed.scales.data_ptr<float>();
-    attr.set_output_scales(1 << 1, std::vector<float>(w_scale, w_scale + O));
-    dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
+  auto conv = packed.primitives->get(key, [&] {  // the epilogue is onednn::int8_attr's
+    dnnl::convolution_forward::primitive_desc pd(desc, onednn::int8_attr(4, gelu, false, &packed), engine);
     TORCH_CHECK(pd.weights_desc() == packed.weights.get_desc(), "int8 conv2d: oneDNN chose another weight layout with scales");
     return dnnl::convolution_forward(pd);
   });
   auto q = at::empty({N * H * W * C}, x.options().dtype(at::kChar));
   float x_scale = quantize_tensor(x, q.data_ptr<int8_t>());
-  // oneDNN adds the bias to the int32 sums before the output scales
   std::vector<float> scaled_bias(O);
-  const float *b = bias_f32.data_ptr<float>(), *w_scale = packed.scales.data_ptr<float>();
-  for (int64_t o = 0; o < O; ++o) scaled_bias[o] = b[o] / (w_scale[o] * x_scale);
+  onednn::int8_bias(bias_f32, packed, x_scale, scaled_bias.data());
   conv.execute(stream, {{DNNL_ARG_SRC, dnnl::memory(src_md, engine, q.data_ptr())},
                         {DNNL_ARG_WEIGHTS, packed.weights},
                         {DNNL_ARG_BIAS, dnnl::memory(bias_md, engine, scaled_bias.data())},
                         {DNNL_ARG_DST, onednn::memory_of(out)},
-                        {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, dnnl::memory(scalar_md, engine, &x_scale)}});
+                        onednn::int8_scale_arg(4, &x_scale)});
   stream.wait();
   return out;
 }

@@ -33,22 +33,14 @@ int64_t int8_block_rows(int64_t K, int64_t element_size) {
 // out_rows (+)= dequantize(int8(rows) x int8(W)ᵀ) + bias, then GELU, in blocks of rows. Dynamic quantization
 // like torch.ao's quantize_dynamic, but symmetric and with one scale per block of rows rather than per call, so
 // a block is read for its scale and quantized while it is still in cache.
-// The weight's per-column scales are the primitive's output scales, fixed per layer (per-column runtime values, a
-// binary post-op, doubled the time of the stage-1 layers); a block's own scale is a runtime scalar post-op, so
-// all blocks share one primitive. oneDNN adds the bias to the int32 sums before the output scales, so a block
-// passes bias / (w_scale * x_scale).
+// The epilogue is onednn::int8_attr's: all blocks share one primitive, each passes its own scale.
 void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Tensor& bias, bool gelu, bool accumulate,
                   const at::Tensor& out_rows) {
   auto& engine = onednn::cpu_engine();
   const auto M = rows.size(0), K = rows.size(1), N = out_rows.size(1);
   const auto block_rows = std::min(M, int8_block_rows(K, rows.element_size()));
   auto weight_t = weight.t();
-  dnnl::memory::desc scalar_md({1, 1}, dt::f32, dnnl::memory::format_tag::ab);
   dnnl::memory::desc bias_md({1, N}, dt::f32, dnnl::memory::format_tag::ab);
-  dnnl::post_ops ops;
-  ops.append_binary(dnnl::algorithm::binary_mul, scalar_md);
-  if (gelu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
-  if (accumulate) ops.append_sum(1.0f);
 
   // The kernels for blocks of `count` rows (the full block and the last, shorter one).
   struct Kernels {
@@ -61,18 +53,15 @@ void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Te
     dnnl::memory::desc q_md({count, K}, dt::s8, dnnl::memory::format_tag::ab);
     dnnl::memory::desc out_md({count, N}, onednn::type_of(out_rows), {out_rows.stride(0), 1});
     dnnl::matmul::desc desc(q_md, dnnl::memory::desc({K, N}, dt::s8, dnnl::memory::format_tag::any), bias_md, out_md);
-    dnnl::primitive_attr attr;
-    attr.set_post_ops(ops);
     if (!packed.scales.defined())  // the packed layout comes from a descriptor; the scales come with the packed weight
-      packed = onednn::packed(weight_t, dnnl::matmul::primitive_desc(desc, attr, engine).weights_desc(), /*out_dim=*/1);
+      packed = onednn::packed(weight_t, dnnl::matmul::primitive_desc(desc, onednn::int8_attr(2, gelu, accumulate), engine).weights_desc(),
+                              /*out_dim=*/1);
     std::string key = "linear";
     onednn::append_key(key, out_md);
     key += {static_cast<char>(gelu), static_cast<char>(accumulate)};
     key.append(reinterpret_cast<const char*>(&count), sizeof count);
     auto product = packed.primitives->get(key, [&] {
-      const float* w_scale = packed.scales.data_ptr<float>();
-      attr.set_output_scales(1 << 1, std::vector<float>(w_scale, w_scale + N));
-      dnnl::matmul::primitive_desc pd(desc, attr, engine);
+      dnnl::matmul::primitive_desc pd(desc, onednn::int8_attr(2, gelu, accumulate, &packed), engine);
       TORCH_CHECK(pd.weights_desc() == packed.weights.get_desc(), "int8 linear: oneDNN chose another weight layout with scales");
       return dnnl::matmul(pd);
     });
@@ -103,13 +92,12 @@ void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Te
     if (count != block_rows && !tail) tail = kernels_for(count);
     auto& k = count == block_rows ? full : *tail;
     float x_scale = x_scales[first / block_rows];
-    const float *b = bias_f32.data_ptr<float>(), *w_scale = packed.scales.data_ptr<float>();
-    for (int64_t n = 0; n < N; ++n) block_bias[n] = b[n] / (w_scale[n] * x_scale);
+    onednn::int8_bias(bias_f32, packed, x_scale, block_bias.data());
     k.product.execute(stream, {{DNNL_ARG_SRC, dnnl::memory(k.q_md, engine, q.data_ptr<int8_t>() + first * K)},
                                {DNNL_ARG_WEIGHTS, packed.weights},
                                {DNNL_ARG_BIAS, dnnl::memory(bias_md, engine, block_bias.data())},
                                {DNNL_ARG_DST, dnnl::memory(k.out_md, engine, out_base + first * out_row_bytes)},
-                               {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, dnnl::memory(scalar_md, engine, &x_scale)}});
+                               onednn::int8_scale_arg(2, &x_scale)});
     stream.wait();  // x_scale and block_bias are reused by the next block
   }
 }
@@ -178,12 +166,8 @@ bool onednn_int8_linear_fast() {
   // The shapes and epilogue of a transformer MLP layer: where oneDNN has no int8 kernel for this CPU it picks its
   // reference implementation ("ref..."), some 1000x slower than fp32.
   const int64_t M = 256, K = 128, N = 512;
-  dnnl::post_ops ops;
-  ops.append_binary(dnnl::algorithm::binary_mul, dnnl::memory::desc({1, 1}, dt::f32, dnnl::memory::format_tag::ab));
-  ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
-  dnnl::primitive_attr attr;
-  attr.set_post_ops(ops);
-  attr.set_output_scales(1 << 1, std::vector<float>(N, 0.01f));
+  auto attr = onednn::int8_attr(2, /*gelu=*/true, /*accumulate=*/false);
+  attr.set_output_scales(1 << 1, std::vector<float>(N, 0.01f));  // as a packed weight's would be
   try {
     dnnl::matmul::primitive_desc pd(
         dnnl::matmul::desc(dnnl::memory::desc({M, K}, dt::s8, dnnl::memory::format_tag::ab),

@@ -113,6 +113,35 @@ std::optional<Packed> find_int8(const at::Tensor& weight) {
   return packed_weights().find_int8(weight);
 }
 
+namespace {
+
+dnnl::memory::desc scalar_md(int dims) { return dnnl::memory::desc(dnnl::memory::dims(dims, 1), dnnl::memory::data_type::f32, dnnl::memory::dims(dims, 1)); }
+
+}  // namespace
+
+dnnl::primitive_attr int8_attr(int result_dims, bool gelu, bool accumulate, const Packed* packed) {
+  dnnl::post_ops ops;
+  ops.append_binary(dnnl::algorithm::binary_mul, scalar_md(result_dims));
+  if (gelu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
+  if (accumulate) ops.append_sum(1.0f);
+  dnnl::primitive_attr attr;
+  attr.set_post_ops(ops);
+  if (packed) {
+    const float* w_scale = packed->scales.data_ptr<float>();
+    attr.set_output_scales(1 << 1, std::vector<float>(w_scale, w_scale + packed->scales.numel()));
+  }
+  return attr;
+}
+
+void int8_bias(const at::Tensor& bias, const Packed& packed, float x_scale, float* out) {
+  const float *b = bias.data_ptr<float>(), *w_scale = packed.scales.data_ptr<float>();
+  for (int64_t o = 0; o < packed.scales.numel(); ++o) out[o] = b[o] / (w_scale[o] * x_scale);
+}
+
+std::pair<const int, dnnl::memory> int8_scale_arg(int result_dims, float* x_scale) {
+  return {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, dnnl::memory(scalar_md(result_dims), cpu_engine(), x_scale)};
+}
+
 void append_key(std::string& key, const dnnl::memory::desc& md) {
   auto add = [&](int64_t v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
   add(static_cast<int64_t>(md.data_type()));

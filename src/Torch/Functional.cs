@@ -37,6 +37,11 @@ public static partial class Functional
     /// <summary>True when the shim has the oneDNN inference linear (<see cref="InferenceLinear"/>).</summary>
     public static bool HasOneDnnLinear { get; } = NativeMethods.gd_onednn_linear_available() != 0;
 
+    /// <summary>Whether <paramref name="input"/> can go through the shim's oneDNN inference kernels (<see cref="InferenceLinear"/>,
+    /// <see cref="InferenceConv2d"/>): CPU inference (no autograd) of fp32 or bf16 values, in a build with oneDNN.</summary>
+    public static bool InfersOnOneDnn(Tensor input) =>
+        HasOneDnnLinear && !TorchRuntime.IsGradEnabled && !input.Device.IsCuda && input.DType is ScalarType.Float32 or ScalarType.BFloat16;
+
     /// <summary>True when oneDNN has a real int8 kernel for this CPU (<see cref="InferenceLinear"/> with int8); where it
     /// has none it would fall back to a reference implementation some 1000x slower than fp32.</summary>
     public static bool HasFastInt8Linear => FastInt8Linear.Value;

@@ -72,9 +72,7 @@ public sealed class Conv2d : Module<Tensor, Tensor>
     public bool Int8 { get; set; }
 
     /// <summary>Whether <see cref="InferOnOneDnn"/> can run <paramref name="input"/>: CPU inference of fp32 or bf16.</summary>
-    public bool InfersOnOneDnn(Tensor input) =>
-        Functional.HasOneDnnLinear && !TorchRuntime.IsGradEnabled && !input.Device.IsCuda &&
-        input.DType is ScalarType.Float32 or ScalarType.BFloat16;
+    public bool InfersOnOneDnn(Tensor input) => Functional.InfersOnOneDnn(input);
 
     /// <summary>This convolution (then GELU when <paramref name="gelu"/>) for inference on oneDNN
     /// (<see cref="Functional.InferenceConv2d"/>): the weight packed once, in int8 when <see cref="Int8"/>; the result is

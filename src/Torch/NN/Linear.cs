@@ -35,7 +35,5 @@ public sealed class Linear : Module<Tensor, Tensor>
     /// the OpenMP threads of whatever runs next (LeMeViT fp32 +15-30% once its last plain linears moved;
     /// docs/performance.md).
     /// </summary>
-    public bool InfersOnOneDnn(Tensor input) =>
-        Functional.HasOneDnnLinear && !TorchRuntime.IsGradEnabled && !input.Device.IsCuda &&
-        input.DType is ScalarType.Float32 or ScalarType.BFloat16;
+    public bool InfersOnOneDnn(Tensor input) => Functional.InfersOnOneDnn(input);
 }
