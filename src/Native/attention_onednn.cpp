@@ -1,60 +1,26 @@
 #include "attention_onednn.h"
 
+#include <ATen/Parallel.h>
 #include <ATen/record_function.h>
 #include <c10/core/GradMode.h>
 
 #include <algorithm>
-#include <utility>
 
 #include "onednn.h"
+#include "softmax_rows.h"
 
 namespace gd {
 
 #ifdef GD_HAVE_ONEDNN
 namespace {
 
-using onednn::cpu_engine;
+// Score matrices per unit of work at most this big: a unit's scores are written, normalised and read again while
+// they are still in the thread's L2 (1 MB per core on the machines measured; 2 MB on newer Xeons).
+constexpr int64_t kUnitScoreBytes = int64_t{256} << 10;
 
-// A part of a 4-D tensor as oneDNN sees it: a strided descriptor and the address of its first element. Chunks
-// are described this way rather than as ATen views, which cost more than the small matmuls they feed.
-struct Block {
-  dnnl::memory::desc md;
-  void* data;
-};
-
-// Images [b0, b0 + nb) and heads [h0, h0 + nh) of t [B, h, rows, cols]; transposed: its last two dims swapped.
-Block block(const at::Tensor& t, int64_t b0, int64_t nb, int64_t h0, int64_t nh, bool transposed = false) {
-  auto st = t.strides();
-  int64_t rows = t.size(2), cols = t.size(3), row_stride = st[2], col_stride = st[3];
-  if (transposed) std::swap(rows, cols), std::swap(row_stride, col_stride);
-  auto* first = static_cast<char*>(t.data_ptr()) + (b0 * st[0] + h0 * st[1]) * static_cast<int64_t>(t.element_size());
-  return {dnnl::memory::desc({nb, nh, rows, cols}, onednn::type_of(t), {st[0], st[1], row_stride, col_stride}), first};
-}
-
-// dst = scale · (a @ b) over the two leading batch dims. oneDNN keeps created primitives in its own
-// cache (keyed by the descriptors), so building the descriptor per call is cheap.
-void batched_matmul(const Block& a, const Block& b, const Block& dst, float scale) {
-  auto& engine = cpu_engine();
-  dnnl::primitive_attr attr;
-  if (scale != 1.0f) attr.set_output_scales(0, {scale});
-  dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a.md, b.md, dst.md), attr, engine);
-  dnnl::memory a_mem(a.md, engine, a.data), b_mem(b.md, engine, b.data), dst_mem(dst.md, engine, dst.data);
-  dnnl::stream stream(engine);
-  dnnl::matmul(pd).execute(stream, {{DNNL_ARG_SRC, a_mem}, {DNNL_ARG_WEIGHTS, b_mem}, {DNNL_ARG_DST, dst_mem}});
-  stream.wait();
-}
-
-// Row-wise softmax over the last dim of the fp32 scores into probs (fp32: in place; bf16: rounded on the way
-// out, sparing a separate cast). oneDNN's JIT kernel beats libtorch 1.13's on these shapes.
-void softmax_last_dim(const Block& scores, const Block& probs) {
-  auto& engine = cpu_engine();
-  dnnl::softmax_v2_forward::primitive_desc pd(
-      dnnl::softmax_v2_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::softmax_accurate, scores.md, probs.md, 3),
-      engine);
-  dnnl::stream stream(engine);
-  dnnl::softmax_v2_forward(pd).execute(
-      stream, {{DNNL_ARG_SRC, dnnl::memory(scores.md, engine, scores.data)}, {DNNL_ARG_DST, dnnl::memory(probs.md, engine, probs.data)}});
-  stream.wait();
+// The address of t[b, h, row] (t 4-D).
+void* address(const at::Tensor& t, int64_t b, int64_t h, int64_t row) {
+  return static_cast<char*>(t.data_ptr()) + (b * t.stride(0) + h * t.stride(1) + row * t.stride(2)) * t.element_size();
 }
 
 }  // namespace
@@ -73,41 +39,102 @@ bool onednn_attention_applies(const at::Tensor& q, const at::Tensor& k, const at
   return k.size(2) == v.size(2) && k.size(3) == q.size(3);
 }
 
-// Score matrices per chunk at most this big: long sequences (1024 tokens at 512² tiles: 170 MB of fp32 scores at
-// batch 4) would otherwise stream every score through memory three times (write, softmax, read); chunks of whole
-// (image, head) slices stay in the CPU's caches between the three steps.
-constexpr int64_t kScoreChunkBytes = int64_t{4} << 20;
-
+// Attention in units of (image, group of heads, block of query rows), each unit's three steps (q kᵀ, softmax, p v)
+// run back to back on one thread, so its scores stay in that thread's cache. Every unit of a call has the same
+// shape but the last row block's, so two sets of primitives serve a call; oneDNN runs each one single-threaded
+// inside the parallel region.
 at::Tensor onednn_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, double scale) {
   RECORD_FUNCTION("geodense::onednn_attention", std::vector<c10::IValue>());  // visible to `model bench --profile`
-  const auto B = q.size(0), heads = q.size(1), n = q.size(2), m = k.size(2), dv = v.size(3);
+  const auto B = q.size(0), heads = q.size(1), n = q.size(2), m = k.size(2), d = q.size(3), dv = v.size(3);
   // Heads interleaved in memory ([B, n, h, dv]): the caller's merge of heads is then a free view.
   auto out = at::empty({B, n, heads, dv}, v.options()).permute({0, 2, 1, 3});
-  const int64_t slice_bytes = n * m * static_cast<int64_t>(sizeof(float));
-  const int64_t total_bytes = B * heads * slice_bytes;
-  // Whole images per chunk when they fit, else groups of one image's heads.
-  const int64_t images = total_bytes <= kScoreChunkBytes ? B : std::max<int64_t>(1, kScoreChunkBytes / (heads * slice_bytes));
-  const int64_t head_group = images > 1 || heads * slice_bytes <= kScoreChunkBytes
-                                 ? heads
-                                 : std::max<int64_t>(1, kScoreChunkBytes / slice_bytes);
-  // Scores stay fp32 for the softmax also when q, k are bf16 (what autocast does around softmax); one buffer
-  // serves every chunk.
-  auto scores_buffer = at::empty({std::min(images, B) * std::min(head_group, heads) * n * m}, q.options().dtype(at::kFloat));
-  auto probs_buffer = v.scalar_type() == at::kFloat ? scores_buffer : at::empty(scores_buffer.sizes(), v.options());
-  for (int64_t b0 = 0; b0 < B; b0 += images) {
-    const auto nb = std::min(images, B - b0);
-    for (int64_t h0 = 0; h0 < heads; h0 += head_group) {
-      const auto nh = std::min(head_group, heads - h0);
-      // This chunk's scores and probabilities: dense [nb, nh, n, m] at the start of their buffers.
-      auto dense = [&](const at::Tensor& buffer) {
-        return Block{dnnl::memory::desc({nb, nh, n, m}, onednn::type_of(buffer), dnnl::memory::format_tag::abcd), buffer.data_ptr()};
-      };
-      auto scores = dense(scores_buffer), probs = dense(probs_buffer);
-      batched_matmul(block(q, b0, nb, h0, nh), block(k, b0, nb, h0, nh, /*transposed=*/true), scores, static_cast<float>(scale));
-      softmax_last_dim(scores, probs);
-      batched_matmul(probs, block(v, b0, nb, h0, nh), block(out, b0, nb, h0, nh), 1.0f);
+  if (B == 0 || n == 0 || heads == 0) return out;
+  const int64_t row_bytes = m * static_cast<int64_t>(sizeof(float));
+  // Whole heads when one fits (as many as divide the heads evenly), else blocks of query rows of one head.
+  int64_t group = 1;
+  for (int64_t g = heads; g >= 1; --g)
+    if (heads % g == 0 && g * n * row_bytes <= kUnitScoreBytes) { group = g; break; }
+  const int64_t rows = std::clamp<int64_t>(kUnitScoreBytes / row_bytes, 1, n);
+  const int64_t row_blocks = (n + rows - 1) / rows, head_groups = heads / group;
+  const auto units = B * head_groups * row_blocks;
+
+  auto& engine = onednn::cpu_engine();
+  const bool own_softmax = softmax_rows_available();
+  const auto compute = onednn::type_of(q), probs_type = onednn::type_of(v);
+  using dims = dnnl::memory::dims;
+  auto qs = q.strides(), ks = k.strides(), vs = v.strides(), os = out.strides();
+  // The primitives for units of `r` query rows.
+  struct Kernels {
+    dnnl::memory::desc q_md, kt_md, scores_md, probs_md, v_md, out_md;
+    dnnl::matmul scores_of;
+    dnnl::softmax_v2_forward normalise;
+    dnnl::matmul mix;
+    int64_t scratch_bytes = 0;  // the most any of the three needs
+  };
+  auto kernels_for = [&](int64_t r) {
+    Kernels x;
+    x.q_md = dnnl::memory::desc(dims{group, r, d}, compute, dims{qs[1], qs[2], qs[3]});
+    x.kt_md = dnnl::memory::desc(dims{group, d, m}, compute, dims{ks[1], ks[3], ks[2]});
+    x.scores_md = dnnl::memory::desc(dims{group, r, m}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::abc);
+    x.probs_md = dnnl::memory::desc(dims{group, r, m}, probs_type, dnnl::memory::format_tag::abc);
+    x.v_md = dnnl::memory::desc(dims{group, m, dv}, probs_type, dims{vs[1], vs[2], vs[3]});
+    x.out_md = dnnl::memory::desc(dims{group, r, dv}, probs_type, dims{os[1], os[2], os[3]});
+    // Each thread passes its own scratchpad: oneDNN's default one is shared by concurrent executions.
+    dnnl::primitive_attr plain, scaled;
+    plain.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    scaled.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    if (scale != 1.0) scaled.set_output_scales(0, {static_cast<float>(scale)});
+    dnnl::matmul::primitive_desc scores_pd(dnnl::matmul::desc(x.q_md, x.kt_md, x.scores_md), scaled, engine);
+    dnnl::softmax_v2_forward::primitive_desc normalise_pd(
+        dnnl::softmax_v2_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::softmax_accurate, x.scores_md, x.probs_md, 2),
+        plain, engine);
+    dnnl::matmul::primitive_desc mix_pd(dnnl::matmul::desc(x.probs_md, x.v_md, x.out_md), plain, engine);
+    x.scores_of = dnnl::matmul(scores_pd);
+    x.normalise = dnnl::softmax_v2_forward(normalise_pd);
+    x.mix = dnnl::matmul(mix_pd);
+    for (const auto& md : {scores_pd.scratchpad_desc(), normalise_pd.scratchpad_desc(), mix_pd.scratchpad_desc()})
+      x.scratch_bytes = std::max<int64_t>(x.scratch_bytes, md.get_size());
+    return x;
+  };
+  const auto full = kernels_for(rows);
+  const auto tail = n % rows != 0 ? kernels_for(n % rows) : full;
+  // One scores buffer per thread (fp32, also for bf16 inputs: autocast keeps softmax in fp32) and, for bf16, one
+  // of probabilities.
+  const int64_t threads = at::get_num_threads(), unit_values = group * rows * m;
+  auto scores_buffer = at::empty({threads, unit_values}, q.options().dtype(at::kFloat));
+  auto probs_buffer = v.scalar_type() == at::kFloat ? scores_buffer : at::empty({threads, unit_values}, v.options());
+  const int64_t scratch_bytes = std::max<int64_t>(std::max(full.scratch_bytes, tail.scratch_bytes), 1);
+  auto scratch_buffer = at::empty({threads, scratch_bytes}, q.options().dtype(at::kByte));
+  at::parallel_for(0, units, 1, [&](int64_t begin, int64_t end) {
+    const auto thread = at::get_thread_num();
+    void* scores = static_cast<char*>(scores_buffer.data_ptr()) + thread * unit_values * scores_buffer.element_size();
+    void* probs = static_cast<char*>(probs_buffer.data_ptr()) + thread * unit_values * probs_buffer.element_size();
+    void* scratch = static_cast<char*>(scratch_buffer.data_ptr()) + thread * scratch_bytes;
+    dnnl::stream stream(engine);
+    for (auto u = begin; u < end; ++u) {
+      const auto block = u % row_blocks, h = (u / row_blocks) % head_groups * group, b = u / (row_blocks * head_groups);
+      const auto row = block * rows;
+      const auto& x = row + rows <= n ? full : tail;
+      dnnl::memory scores_mem(x.scores_md, engine, scores), probs_mem(x.probs_md, engine, probs),
+          scratch_mem(dnnl::memory::desc({x.scratch_bytes}, dnnl::memory::data_type::u8, dnnl::memory::format_tag::a), engine, scratch);
+      x.scores_of.execute(stream, {{DNNL_ARG_SRC, dnnl::memory(x.q_md, engine, address(q, b, h, row))},
+                                   {DNNL_ARG_WEIGHTS, dnnl::memory(x.kt_md, engine, address(k, b, h, 0))},
+                                   {DNNL_ARG_DST, scores_mem}, {DNNL_ARG_SCRATCHPAD, scratch_mem}});
+      if (own_softmax) {
+        stream.wait();
+        const auto count = x.scores_md.dims()[0] * x.scores_md.dims()[1];
+        if (v.scalar_type() == at::kFloat) softmax_rows(static_cast<float*>(scores), count, m, static_cast<float*>(probs));
+        else softmax_rows(static_cast<float*>(scores), count, m, static_cast<c10::BFloat16*>(probs));
+      } else {
+        x.normalise.execute(stream, {{DNNL_ARG_SRC, scores_mem}, {DNNL_ARG_DST, probs_mem}, {DNNL_ARG_SCRATCHPAD, scratch_mem}});
+      }
+      x.mix.execute(stream, {{DNNL_ARG_SRC, probs_mem},
+                             {DNNL_ARG_WEIGHTS, dnnl::memory(x.v_md, engine, address(v, b, h, 0))},
+                             {DNNL_ARG_DST, dnnl::memory(x.out_md, engine, address(out, b, h, row))},
+                             {DNNL_ARG_SCRATCHPAD, scratch_mem}});
     }
-  }
+    stream.wait();
+  });
   return out;
 }
 

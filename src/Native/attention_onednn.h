@@ -1,10 +1,14 @@
-// Inference attention through oneDNN's batched matmul, for the CPU builds that link the system oneDNN.
+// Inference attention through oneDNN's matmul, for the CPU builds that link the system oneDNN.
 //
 // Why: libtorch 1.13 built without MKL runs fp32 `bmm` as a sequential loop of one OpenBLAS GEMM per
 // (image, head), and `matmul` on the head-split views first copies them contiguous. Attention was ~35% of
-// LeMeViT's time that way. One oneDNN matmul primitive takes the strided views as they are (q, kᵀ, v
-// straight from the packed qkv projection), parallelises over the batch of heads, applies the scale as an
-// output scale, and writes the result in [B, n, heads, d] memory so merging heads needs no copy.
+// LeMeViT's time that way. Here oneDNN matmuls take the strided views as they are (q, kᵀ, v straight from the
+// packed qkv projection), apply the scale as an output scale, and write the result in [B, n, heads, d] memory so
+// merging heads needs no copy. The work is split into units (an image's group of heads, or a block of one head's
+// query rows, ~256 KB of scores) that each thread runs start to finish (q kᵀ, softmax, p v), so the scores stay in
+// that core's cache; the softmax is our own AVX-512 one where the CPU has it (softmax_rows.h). Batched calls over
+// all units with oneDNN's threading streamed every score through memory three times and were 1.1-1.5x slower on
+// LeMeViT's shapes (docs/benchmarks.md).
 #pragma once
 
 #include <ATen/ATen.h>

@@ -77,10 +77,11 @@ public class LossAndAttentionTests
     }
 
     [Fact]
-    public void LongSequencesAttendInCacheSizedChunksWithTheSameResult()
+    public void LongSequencesAttendInCacheSizedUnitsWithTheSameResult()
     {
-        // 2 images x 3 heads x 700² scores = 11.8 MB of fp32: the oneDNN path splits it into (image, 2 heads) and
-        // (image, 1 head) chunks; the result must not depend on that.
+        // One head's 700² scores are 1.96 MB of fp32: the oneDNN path splits each (image, head) into blocks of 93
+        // query rows and a last one of 49 (~256 KB of scores each, own primitives for the last); rows of 700 keys
+        // end in a partial vector of the softmax. The result must not depend on any of that.
         using var scope = TorchRuntime.NewScope();
         using var noGrad = TorchRuntime.NoGrad();
         var random = new SeededTensors(8);
@@ -90,6 +91,31 @@ public class LossAndAttentionTests
         var math = F.ScaledDotProductAttention(q, k, v, scale: 0.2, fused: false);
         Assert.Equal(new long[] { 2, 3, 700, 16 }, fast.Shape);
         Assert.True(fast.AllClose(math, 1e-5, 1e-6));
+        // peaked scores: most exponentials underflow to 0 after the row's max is subtracted (scores of a few
+        // hundred, so the products' own rounding, 30x amplified, moves the probabilities by ~1e-4)
+        var peaked = F.ScaledDotProductAttention(q, k, v, scale: 30);
+        var peakedMath = F.ScaledDotProductAttention(q, k, v, scale: 30, fused: false);
+        Assert.True(peaked.AllClose(peakedMath, 1e-3, 1e-3), $"{Assertions.MaxAbsDiff(peaked, peakedMath)}");
+    }
+
+    [Fact]
+    public void Bf16AttentionRoundsOnlyItsProbabilitiesAndResult()
+    {
+        // bf16 q, k, v (what autocast hands it): scores and softmax in fp32, probabilities rounded to bf16 for the
+        // second product, a bf16 result; within bf16's rounding of the fp32 computation on the same inputs.
+        using var scope = TorchRuntime.NewScope();
+        using var noGrad = TorchRuntime.NoGrad();
+        var random = new SeededTensors(9);
+        foreach (var (n, m) in new[] { (196, 196), (300, 16), (16, 300) })
+        {
+            var packed = random.Randn([3, n, 3, 5, 32], ScalarType.Float32).To(ScalarType.BFloat16).Permute(2, 0, 3, 1, 4);
+            var keys = random.Randn([3, m, 3, 5, 32], ScalarType.Float32).To(ScalarType.BFloat16).Permute(2, 0, 3, 1, 4);
+            var (q, k, v) = (packed.Select(0, 0), keys.Select(0, 1), keys.Select(0, 2));
+            var fast = F.ScaledDotProductAttention(q, k, v, scale: 0.18);
+            Assert.Equal(ScalarType.BFloat16, fast.DType);
+            var exact = F.ScaledDotProductAttention(q.To(ScalarType.Float32), k.To(ScalarType.Float32), v.To(ScalarType.Float32), scale: 0.18, fused: false);
+            Assert.True(Assertions.MaxAbsDiff(fast.To(ScalarType.Float32), exact) < 0.02, $"{n}x{m}: {Assertions.MaxAbsDiff(fast.To(ScalarType.Float32), exact)}");
+        }
     }
 
     [Fact]

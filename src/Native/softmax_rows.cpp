@@ -1,0 +1,140 @@
+#include "softmax_rows.h"
+
+#include <c10/util/Exception.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace gd {
+
+#if defined(__x86_64__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wpsabi"  // AVX-512 values passed between these AVX-512 functions only
+#define GD_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl")))
+namespace {
+
+// The first n (<= 16) lanes.
+GD_AVX512 inline __mmask16 lanes(int64_t n) { return static_cast<__mmask16>(n >= 16 ? 0xffff : (1u << n) - 1); }
+
+// exp(x) for x <= 0 (scores minus their row's max): 2^(x·log2 e) as 2^i · 2^f with f in [-0.5, 0.5], 2^f by a
+// degree-6 polynomial (relative error ~2e-7 on that interval, below fp32's own rounding of the result). Arguments
+// below -126 / log2 e give 0, as the exact value rounds there for the sums that matter.
+GD_AVX512 inline __m512 exp_nonpositive(__m512 x) {
+  const __m512 t = _mm512_max_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)), _mm512_set1_ps(-126.0f));
+  const __m512 i = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m512 f = _mm512_sub_ps(t, i);
+  __m512 p = _mm512_set1_ps(1.5403530393381606e-4f);  // Taylor coefficients of 2^f = e^(f ln 2)
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.3333558146428443e-3f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.6181291076284772e-3f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(5.5504108664821580e-2f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(2.4022650695910071e-1f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(6.9314718055994531e-1f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
+  return _mm512_scalef_ps(p, i);
+}
+
+// 16 fp32 values to bf16, rounded to nearest even (any AVX-512 BW CPU, not only those with AVX512-BF16).
+GD_AVX512 inline __m256i to_bf16(__m512 v) {
+  const __m512i bits = _mm512_castps_si512(v);
+  const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
+  const __m512i rounded = _mm512_add_epi32(bits, _mm512_add_epi32(odd, _mm512_set1_epi32(0x7fff)));
+  return _mm512_cvtepi32_epi16(_mm512_srli_epi32(rounded, 16));
+}
+
+GD_AVX512 inline void store(float* p, __m512 v, int64_t n) {
+  if (n >= 16) _mm512_storeu_ps(p, v);
+  else _mm512_mask_storeu_ps(p, lanes(n), v);
+}
+GD_AVX512 inline void store(c10::BFloat16* p, __m512 v, int64_t n) {
+  if (n >= 16) _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), to_bf16(v));
+  else _mm256_mask_storeu_epi16(p, lanes(n), to_bf16(v));
+}
+// Loads are masked only for a row's last, partial vector: masked memory operations are slow on AMD cores.
+GD_AVX512 inline __m512 load(const float* p, int64_t n, __m512 fill) {
+  return n >= 16 ? _mm512_loadu_ps(p) : _mm512_mask_loadu_ps(fill, lanes(n), p);
+}
+
+// Rows of at most 16 values (the meta tokens' keys): each row one vector, kept in a register throughout.
+template <typename T>
+GD_AVX512 void softmax_short_rows(const float* scores, int64_t rows, int64_t cols, T* probs) {
+  const __m512 lowest = _mm512_set1_ps(-INFINITY);
+  const __mmask16 valid = lanes(cols);
+  for (int64_t r = 0; r < rows; ++r) {
+    const __m512 x = load(scores + r * cols, cols, lowest);
+    const __m512 e = _mm512_maskz_mov_ps(valid, exp_nonpositive(_mm512_sub_ps(x, _mm512_set1_ps(_mm512_reduce_max_ps(x)))));
+    store(probs + r * cols, _mm512_mul_ps(e, _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(e))), cols);
+  }
+}
+
+template <typename T>
+GD_AVX512 void softmax_avx512(float* scores, int64_t rows, int64_t cols, T* probs) {
+  if (cols <= 16) return softmax_short_rows(scores, rows, cols, probs);
+  const __m512 lowest = _mm512_set1_ps(-INFINITY), zero = _mm512_setzero_ps();
+  for (int64_t r = 0; r < rows; ++r) {
+    float* x = scores + r * cols;
+    T* y = probs + r * cols;
+    __m512 m0 = lowest, m1 = lowest;  // two running maxima: one would wait on its own latency
+    int64_t k = 0;
+    for (; k + 32 <= cols; k += 32) {
+      m0 = _mm512_max_ps(m0, _mm512_loadu_ps(x + k));
+      m1 = _mm512_max_ps(m1, _mm512_loadu_ps(x + k + 16));
+    }
+    for (; k < cols; k += 16) m0 = _mm512_max_ps(m0, load(x + k, cols - k, lowest));
+    const __m512 top = _mm512_set1_ps(_mm512_reduce_max_ps(_mm512_max_ps(m0, m1)));
+    // four exponentials in flight per step: each is a chain of ~10 dependent instructions
+    __m512 s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+    for (k = 0; k + 64 <= cols; k += 64) {
+      const __m512 e0 = exp_nonpositive(_mm512_sub_ps(_mm512_loadu_ps(x + k), top));
+      const __m512 e1 = exp_nonpositive(_mm512_sub_ps(_mm512_loadu_ps(x + k + 16), top));
+      const __m512 e2 = exp_nonpositive(_mm512_sub_ps(_mm512_loadu_ps(x + k + 32), top));
+      const __m512 e3 = exp_nonpositive(_mm512_sub_ps(_mm512_loadu_ps(x + k + 48), top));
+      _mm512_storeu_ps(x + k, e0);
+      _mm512_storeu_ps(x + k + 16, e1);
+      _mm512_storeu_ps(x + k + 32, e2);
+      _mm512_storeu_ps(x + k + 48, e3);
+      s0 = _mm512_add_ps(s0, e0);
+      s1 = _mm512_add_ps(s1, e1);
+      s2 = _mm512_add_ps(s2, e2);
+      s3 = _mm512_add_ps(s3, e3);
+    }
+    for (; k < cols; k += 16) {
+      const __m512 e = _mm512_maskz_mov_ps(lanes(cols - k), exp_nonpositive(_mm512_sub_ps(load(x + k, cols - k, top), top)));
+      store(x + k, e, cols - k);
+      s0 = _mm512_add_ps(s0, e);
+    }
+    const __m512 inverse = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3))));
+    for (k = 0; k < cols; k += 16) store(y + k, _mm512_mul_ps(load(x + k, cols - k, zero), inverse), cols - k);
+  }
+}
+
+}  // namespace
+#pragma GCC diagnostic pop
+#endif
+
+bool softmax_rows_available() {
+#if defined(__x86_64__)
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  return has;
+#else
+  return false;
+#endif
+}
+
+void softmax_rows(float* scores, int64_t rows, int64_t cols, float* probs) {
+  TORCH_CHECK(softmax_rows_available(), "softmax_rows needs AVX-512");
+#if defined(__x86_64__)
+  softmax_avx512(scores, rows, cols, probs);
+#endif
+}
+
+void softmax_rows(float* scores, int64_t rows, int64_t cols, c10::BFloat16* probs) {
+  TORCH_CHECK(softmax_rows_available(), "softmax_rows needs AVX-512");
+#if defined(__x86_64__)
+  softmax_avx512(scores, rows, cols, probs);
+#endif
+}
+
+}  // namespace gd
