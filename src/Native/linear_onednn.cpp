@@ -32,20 +32,26 @@ int64_t int8_block_rows(int64_t K, int64_t element_size) {
 
 // out_rows (+)= dequantize(int8(rows) x int8(W)ᵀ) + bias, then GELU, in blocks of rows. Dynamic quantization
 // like torch.ao's quantize_dynamic, but symmetric and with one scale per block of rows rather than per call, so
-// a block is read for its scale and quantized while it is still in cache.
+// a block is read for its scale, quantized and multiplied while it is still in cache.
 // The epilogue is onednn::int8_attr's: all blocks share one primitive, each passes its own scale.
 void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Tensor& bias, bool gelu, bool accumulate,
                   const at::Tensor& out_rows) {
   auto& engine = onednn::cpu_engine();
   const auto M = rows.size(0), K = rows.size(1), N = out_rows.size(1);
   const auto block_rows = std::min(M, int8_block_rows(K, rows.element_size()));
+  const auto blocks = (M + block_rows - 1) / block_rows;
+  // With enough blocks each thread quantizes a block and multiplies it on its own while the block is in its cache;
+  // with fewer, an even share needs oneDNN's threading within each block. The blocks (so the scales and the
+  // result) are the same either way, and on any number of threads.
+  const int64_t threads = std::max(1, at::get_num_threads());
+  const bool per_thread = blocks >= 2 * threads;
   auto weight_t = weight.t();
   dnnl::memory::desc bias_md({1, N}, dt::f32, dnnl::memory::format_tag::ab);
 
-  // The kernels for blocks of `count` rows (the full block and the last, shorter one).
   struct Kernels {
     dnnl::memory::desc q_md, out_md;
     dnnl::primitive product;
+    int64_t scratch_bytes;
   };
   onednn::Packed packed;
   if (auto found = onednn::find_int8(weight_t)) packed = *found;
@@ -53,7 +59,7 @@ void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Te
     dnnl::memory::desc q_md({count, K}, dt::s8, dnnl::memory::format_tag::ab);
     dnnl::memory::desc out_md({count, N}, onednn::type_of(out_rows), {out_rows.stride(0), 1});
     dnnl::matmul::desc desc(q_md, dnnl::memory::desc({K, N}, dt::s8, dnnl::memory::format_tag::any), bias_md, out_md);
-    if (!packed.scales.defined())  // the packed layout comes from a descriptor; the scales come with the packed weight
+    if (!packed.scales.defined())
       packed = onednn::packed(weight_t, dnnl::matmul::primitive_desc(desc, onednn::int8_attr(2, gelu, accumulate), engine).weights_desc(),
                               /*out_dim=*/1);
     std::string key = "linear";
@@ -61,45 +67,46 @@ void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Te
     key += {static_cast<char>(gelu), static_cast<char>(accumulate)};
     key.append(reinterpret_cast<const char*>(&count), sizeof count);
     auto product = packed.primitives->get(key, [&] {
-      dnnl::matmul::primitive_desc pd(desc, onednn::int8_attr(2, gelu, accumulate, &packed), engine);
+      auto attr = onednn::int8_attr(2, gelu, accumulate, &packed);
+      attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+      dnnl::matmul::primitive_desc pd(desc, attr, engine);
       TORCH_CHECK(pd.weights_desc() == packed.weights.get_desc(), "int8 linear: oneDNN chose another weight layout with scales");
       return dnnl::matmul(pd);
     });
-    return Kernels{q_md, out_md, product};
+    return Kernels{q_md, out_md, product, onednn::scratchpad_bytes(product)};
   };
-  auto full = kernels_for(block_rows);
-  std::optional<Kernels> tail;
+  const auto full = kernels_for(block_rows);
+  const auto tail = M % block_rows != 0 ? kernels_for(M % block_rows) : full;
   auto bias_f32 = bias.defined() ? bias.to(at::kFloat).contiguous() : at::zeros({N}, rows.options().dtype(at::kFloat));
-  // Every block quantized first, in one parallel region (the threads split the blocks), then multiplied.
-  const auto blocks = (M + block_rows - 1) / block_rows;
-  auto q = at::empty({M, K}, rows.options().dtype(at::kChar));
-  std::vector<float> x_scales(blocks);
-  {
-    RECORD_FUNCTION("geodense::quantize_int8", std::vector<c10::IValue>());
-    at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
-      for (auto i = begin; i < end; ++i) {
-        const auto first = i * block_rows;
-        x_scales[i] = int8_quantize_block(rows, first, std::min(block_rows, M - first), q.data_ptr<int8_t>() + first * K);
-      }
-    });
-  }
-  std::vector<float> block_bias(N);
+  const auto scratch_bytes = std::max(full.scratch_bytes, tail.scratch_bytes);
+  const auto buffers = per_thread ? threads : 1;
+  auto q_buffer = at::empty({buffers, block_rows * K}, rows.options().dtype(at::kChar));
+  auto bias_buffer = at::empty({buffers, N}, rows.options().dtype(at::kFloat));
+  auto scratch_buffer = at::empty({buffers, std::max<int64_t>(scratch_bytes, 1)}, rows.options().dtype(at::kByte));
   auto* out_base = static_cast<char*>(out_rows.data_ptr());
   const auto out_row_bytes = out_rows.stride(0) * out_rows.element_size();
-  dnnl::stream stream(engine);
-  for (int64_t first = 0; first < M; first += block_rows) {
-    const auto count = std::min(block_rows, M - first);
-    if (count != block_rows && !tail) tail = kernels_for(count);
-    auto& k = count == block_rows ? full : *tail;
-    float x_scale = x_scales[first / block_rows];
-    onednn::int8_bias(bias_f32, packed, x_scale, block_bias.data());
-    k.product.execute(stream, {{DNNL_ARG_SRC, dnnl::memory(k.q_md, engine, q.data_ptr<int8_t>() + first * K)},
-                               {DNNL_ARG_WEIGHTS, packed.weights},
-                               {DNNL_ARG_BIAS, dnnl::memory(bias_md, engine, block_bias.data())},
-                               {DNNL_ARG_DST, dnnl::memory(k.out_md, engine, out_base + first * out_row_bytes)},
-                               onednn::int8_scale_arg(2, &x_scale)});
-    stream.wait();  // x_scale and block_bias are reused by the next block
-  }
+  auto run = [&](int64_t begin, int64_t end) {
+    const auto thread = per_thread ? at::get_thread_num() : 0;
+    int8_t* q = q_buffer.data_ptr<int8_t>() + thread * q_buffer.size(1);
+    float* block_bias = bias_buffer.data_ptr<float>() + thread * N;
+    void* scratch = scratch_buffer.data_ptr<uint8_t>() + thread * scratch_buffer.size(1);
+    dnnl::stream stream(engine);
+    for (auto i = begin; i < end; ++i) {
+      const auto first = i * block_rows, count = std::min(block_rows, M - first);
+      const auto& k = count == block_rows ? full : tail;
+      float x_scale = int8_quantize_block(rows, first, count, q);
+      onednn::int8_bias(bias_f32, packed, x_scale, block_bias);
+      k.product.execute(stream, {{DNNL_ARG_SRC, dnnl::memory(k.q_md, engine, q)},
+                                 {DNNL_ARG_WEIGHTS, packed.weights},
+                                 {DNNL_ARG_BIAS, dnnl::memory(bias_md, engine, block_bias)},
+                                 {DNNL_ARG_DST, dnnl::memory(k.out_md, engine, out_base + first * out_row_bytes)},
+                                 onednn::int8_scale_arg(2, &x_scale),
+                                 onednn::scratchpad_arg(scratch, k.scratch_bytes)});
+      stream.wait();  // q, x_scale and block_bias are reused by the next block
+    }
+  };
+  if (per_thread) at::parallel_for(0, blocks, 1, run);
+  else run(0, blocks);
 }
 
 }  // namespace

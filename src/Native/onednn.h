@@ -6,6 +6,9 @@
 #include <ATen/ATen.h>
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <algorithm>
+#include <utility>
+
 namespace gd::onednn {
 
 inline dnnl::engine& cpu_engine() {
@@ -29,6 +32,17 @@ inline dnnl::memory::desc strided(const at::Tensor& t) {
 }
 
 inline dnnl::memory memory_of(const at::Tensor& t) { return dnnl::memory(strided(t), cpu_engine(), t.data_ptr()); }
+
+// Primitives that several threads run at once (one per thread, inside a parallel region, where oneDNN runs each
+// single-threaded) are built with a user scratchpad (attr.set_scratchpad_mode(dnnl::scratchpad_mode::user)) and
+// each thread passes its own: by default concurrent executions share one and overwrite each other's.
+inline int64_t scratchpad_bytes(const dnnl::primitive& p) {
+  return static_cast<int64_t>(dnnl_memory_desc_get_size(dnnl_primitive_desc_query_md(p.get_primitive_desc(), dnnl_query_scratchpad_md, 0)));
+}
+inline std::pair<const int, dnnl::memory> scratchpad_arg(void* data, int64_t bytes) {
+  return {DNNL_ARG_SCRATCHPAD, dnnl::memory(dnnl::memory::desc({std::max<int64_t>(bytes, 1)}, dnnl::memory::data_type::u8, dnnl::memory::format_tag::a),
+                                            cpu_engine(), data)};
+}
 
 }  // namespace gd::onednn
 

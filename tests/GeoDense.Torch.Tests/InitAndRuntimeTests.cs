@@ -104,4 +104,36 @@ public class ThreadCountTests
         Assert.Equal(previous, TorchRuntime.GetNumThreads());
         Assert.Matches(@"^[12]\.\d+", TorchRuntime.TorchVersion);
     }
+
+    [Fact]
+    public void ShimKernelsGiveTheSameResultOnAnyThreadCount()
+    {
+        // The int8 linear runs its blocks one per thread when there are at least two per thread, else each block on
+        // all threads; the attention splits its work by cache size. Neither may change the numbers.
+        using var scope = TorchRuntime.NewScope();
+        using var noGrad = TorchRuntime.NoGrad();
+        var random = new SeededTensors(12);
+        var x = random.Randn([12000, 100]).To(ScalarType.BFloat16);  // 5 blocks of 2621 rows
+        var (weight, bias) = (random.Randn([24, 100]).Mul(0.1), random.Randn([24]));
+        var packed = random.Randn([2, 300, 3, 3, 16], ScalarType.Float32).Permute(2, 0, 3, 1, 4);
+        var previous = TorchRuntime.GetNumThreads();
+        try
+        {
+            var results = new[] { 1, 2, 4 }.Select(threads =>
+            {
+                TorchRuntime.SetNumThreads(threads);
+                var linear = Functional.HasFastInt8Linear ? Functional.InferenceLinear(x, weight, bias, int8: true).To(ScalarType.Float32) : null;
+                return (linear, attention: Functional.ScaledDotProductAttention(packed.Select(0, 0), packed.Select(0, 1), packed.Select(0, 2), scale: 0.3));
+            }).ToList();
+            foreach (var (linear, attention) in results.Skip(1))
+            {
+                if (linear is not null) Assert.Equal(0, MaxAbsDiff(linear, results[0].linear!));
+                Assert.Equal(0, MaxAbsDiff(attention, results[0].attention));
+            }
+        }
+        finally
+        {
+            TorchRuntime.SetNumThreads(previous);
+        }
+    }
 }
