@@ -69,7 +69,7 @@ at::Tensor onednn_attention(const at::Tensor& q, const at::Tensor& k, const at::
     dnnl::matmul scores_of;
     dnnl::softmax_v2_forward normalise;
     dnnl::matmul mix;
-    int64_t scratch_bytes = 0;  // the most any of the three needs
+    int64_t scratch_bytes;  // the most any of them needs
   };
   auto kernels_for = [&](int64_t r) {
     Kernels x;
@@ -79,21 +79,19 @@ at::Tensor onednn_attention(const at::Tensor& q, const at::Tensor& k, const at::
     x.probs_md = dnnl::memory::desc(dims{group, r, m}, probs_type, dnnl::memory::format_tag::abc);
     x.v_md = dnnl::memory::desc(dims{group, m, dv}, probs_type, dims{vs[1], vs[2], vs[3]});
     x.out_md = dnnl::memory::desc(dims{group, r, dv}, probs_type, dims{os[1], os[2], os[3]});
-    // Each thread passes its own scratchpad: oneDNN's default one is shared by concurrent executions.
-    dnnl::primitive_attr plain, scaled;
+    dnnl::primitive_attr plain, scaled;  // user scratchpads: one per thread (onednn::scratchpad_bytes)
     plain.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     scaled.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     if (scale != 1.0) scaled.set_output_scales(0, {static_cast<float>(scale)});
-    dnnl::matmul::primitive_desc scores_pd(dnnl::matmul::desc(x.q_md, x.kt_md, x.scores_md), scaled, engine);
-    dnnl::softmax_v2_forward::primitive_desc normalise_pd(
-        dnnl::softmax_v2_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::softmax_accurate, x.scores_md, x.probs_md, 2),
-        plain, engine);
-    dnnl::matmul::primitive_desc mix_pd(dnnl::matmul::desc(x.probs_md, x.v_md, x.out_md), plain, engine);
-    x.scores_of = dnnl::matmul(scores_pd);
-    x.normalise = dnnl::softmax_v2_forward(normalise_pd);
-    x.mix = dnnl::matmul(mix_pd);
-    for (const auto& md : {scores_pd.scratchpad_desc(), normalise_pd.scratchpad_desc(), mix_pd.scratchpad_desc()})
-      x.scratch_bytes = std::max<int64_t>(x.scratch_bytes, md.get_size());
+    x.scores_of = dnnl::matmul(dnnl::matmul::primitive_desc(dnnl::matmul::desc(x.q_md, x.kt_md, x.scores_md), scaled, engine));
+    x.mix = dnnl::matmul(dnnl::matmul::primitive_desc(dnnl::matmul::desc(x.probs_md, x.v_md, x.out_md), plain, engine));
+    x.scratch_bytes = std::max(onednn::scratchpad_bytes(x.scores_of), onednn::scratchpad_bytes(x.mix));
+    if (!own_softmax) {
+      x.normalise = dnnl::softmax_v2_forward(dnnl::softmax_v2_forward::primitive_desc(
+          dnnl::softmax_v2_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::softmax_accurate, x.scores_md, x.probs_md, 2),
+          plain, engine));
+      x.scratch_bytes = std::max(x.scratch_bytes, onednn::scratchpad_bytes(x.normalise));
+    }
     return x;
   };
   const auto full = kernels_for(rows);
@@ -115,23 +113,22 @@ at::Tensor onednn_attention(const at::Tensor& q, const at::Tensor& k, const at::
       const auto block = u % row_blocks, h = (u / row_blocks) % head_groups * group, b = u / (row_blocks * head_groups);
       const auto row = block * rows;
       const auto& x = row + rows <= n ? full : tail;
-      dnnl::memory scores_mem(x.scores_md, engine, scores), probs_mem(x.probs_md, engine, probs),
-          scratch_mem(dnnl::memory::desc({x.scratch_bytes}, dnnl::memory::data_type::u8, dnnl::memory::format_tag::a), engine, scratch);
+      dnnl::memory scores_mem(x.scores_md, engine, scores), probs_mem(x.probs_md, engine, probs);
+      const auto scratch_arg = onednn::scratchpad_arg(scratch, x.scratch_bytes);
       x.scores_of.execute(stream, {{DNNL_ARG_SRC, dnnl::memory(x.q_md, engine, address(q, b, h, row))},
                                    {DNNL_ARG_WEIGHTS, dnnl::memory(x.kt_md, engine, address(k, b, h, 0))},
-                                   {DNNL_ARG_DST, scores_mem}, {DNNL_ARG_SCRATCHPAD, scratch_mem}});
+                                   {DNNL_ARG_DST, scores_mem}, scratch_arg});
       if (own_softmax) {
         stream.wait();
         const auto count = x.scores_md.dims()[0] * x.scores_md.dims()[1];
         if (v.scalar_type() == at::kFloat) softmax_rows(static_cast<float*>(scores), count, m, static_cast<float*>(probs));
         else softmax_rows(static_cast<float*>(scores), count, m, static_cast<c10::BFloat16*>(probs));
       } else {
-        x.normalise.execute(stream, {{DNNL_ARG_SRC, scores_mem}, {DNNL_ARG_DST, probs_mem}, {DNNL_ARG_SCRATCHPAD, scratch_mem}});
+        x.normalise.execute(stream, {{DNNL_ARG_SRC, scores_mem}, {DNNL_ARG_DST, probs_mem}, scratch_arg});
       }
       x.mix.execute(stream, {{DNNL_ARG_SRC, probs_mem},
                              {DNNL_ARG_WEIGHTS, dnnl::memory(x.v_md, engine, address(v, b, h, 0))},
-                             {DNNL_ARG_DST, dnnl::memory(x.out_md, engine, address(out, b, h, row))},
-                             {DNNL_ARG_SCRATCHPAD, scratch_mem}});
+                             {DNNL_ARG_DST, dnnl::memory(x.out_md, engine, address(out, b, h, row))}, scratch_arg});
     }
     stream.wait();
   });
