@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
+#include "avx512.h"
 
 namespace gd {
 
@@ -36,12 +34,7 @@ void quantize_plain(BlockOf<T> b, int64_t first, int64_t last, float inverse, in
 }
 
 #if defined(__x86_64__)
-// GCC 12 warns about the undefined-by-design vectors inside the masked-load intrinsics.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wpsabi"  // AVX-512 values passed between these AVX-512 functions only
-#define GD_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl")))
+GD_AVX512_BEGIN
 // 16 values as fp32; masked only for a row's last, partial vector (masked memory ops are slow on AMD).
 GD_AVX512 inline __m512 load16(const float* p, int64_t n) {
   return n >= 16 ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1), p);
@@ -96,17 +89,8 @@ GD_AVX512 void quantize_avx512(BlockOf<T> b, int64_t first, int64_t last, float 
     }
   }
 }
-#pragma GCC diagnostic pop
+GD_AVX512_END
 #endif
-
-bool cpu_has_avx512bw() {
-#if defined(__x86_64__)
-  static const bool has = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
-  return has;
-#else
-  return false;
-#endif
-}
 
 // Dense rows are one long row, so the unrolled loops rarely stop at a row's end.
 template <typename T>

@@ -2,18 +2,12 @@
 
 #include <c10/util/Exception.h>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
+#include "avx512.h"
 
 namespace gd {
 
 #if defined(__x86_64__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wpsabi"  // AVX-512 values passed between these AVX-512 functions only
-#define GD_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl")))
+GD_AVX512_BEGIN
 namespace {
 
 // The first n (<= 16) lanes.
@@ -111,17 +105,10 @@ GD_AVX512 void softmax_avx512(float* scores, int64_t rows, int64_t cols, T* prob
 }
 
 }  // namespace
-#pragma GCC diagnostic pop
+GD_AVX512_END
 #endif
 
-bool softmax_rows_available() {
-#if defined(__x86_64__)
-  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
-  return has;
-#else
-  return false;
-#endif
-}
+bool softmax_rows_available() { return cpu_has_avx512bw(); }
 
 void softmax_rows(float* scores, int64_t rows, int64_t cols, float* probs) {
   TORCH_CHECK(softmax_rows_available(), "softmax_rows needs AVX-512");
