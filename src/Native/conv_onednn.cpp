@@ -45,7 +45,8 @@ float quantize_tensor(const at::Tensor& x, int8_t* q) {
 }  // namespace
 
 at::Tensor onednn_conv2d(const at::Tensor& x_in, const at::Tensor& weight, const at::Tensor& bias, at::IntArrayRef stride,
-                         at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups, bool gelu, bool int8) {
+                         at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups, bool gelu, bool int8,
+                         const at::Tensor& residual_in) {
   RECORD_FUNCTION(int8 ? "geodense::onednn_conv2d_int8" : "geodense::onednn_conv2d", std::vector<c10::IValue>());
   TORCH_CHECK(x_in.device().is_cpu() && weight.device().is_cpu(), "the oneDNN convolution runs on the CPU only");
   TORCH_CHECK(!c10::GradMode::is_enabled() || !(x_in.requires_grad() || weight.requires_grad()),
@@ -53,6 +54,7 @@ at::Tensor onednn_conv2d(const at::Tensor& x_in, const at::Tensor& weight, const
   TORCH_CHECK(x_in.dim() == 4 && weight.dim() == 4, "conv2d: takes x [N, C, H, W] and weight [O, C/groups, kh, kw]");
   TORCH_CHECK(stride.size() == 2 && padding.size() == 2 && dilation.size() == 2, "conv2d: stride, padding and dilation have 2 values");
   TORCH_CHECK(!int8 || groups == 1, "conv2d: int8 takes ungrouped convolutions only");
+  TORCH_CHECK(!int8 || !residual_in.defined(), "conv2d: int8 takes no residual");
   const auto N = x_in.size(0), C = x_in.size(1), H = x_in.size(2), W = x_in.size(3);
   const auto O = weight.size(0), kh = weight.size(2), kw = weight.size(3);
   TORCH_CHECK(C == weight.size(1) * groups && O % groups == 0, "conv2d: x has ", C, " channels, the weight expects ",
@@ -83,14 +85,22 @@ at::Tensor onednn_conv2d(const at::Tensor& x_in, const at::Tensor& weight, const
   if (!int8) {
     dnnl::post_ops ops;
     if (gelu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
+    at::Tensor residual;
+    if (residual_in.defined()) {
+      TORCH_CHECK(residual_in.sizes() == out.sizes(), "conv2d: the residual has shape ", residual_in.sizes(), ", the result ", out.sizes());
+      residual = residual_in.contiguous(at::MemoryFormat::ChannelsLast).to(compute);  // no copy for the backbone's maps
+      ops.append_binary(dnnl::algorithm::binary_add, onednn::strided(residual));
+    }
     dnnl::primitive_attr attr;
     attr.set_post_ops(ops);
     dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);  // oneDNN caches the primitive by it
     auto packed = onednn::packed(plain_weight, pd.weights_desc(), /*out_dim=*/0);  // cast by the reorder
-    dnnl::convolution_forward(pd).execute(stream, {{DNNL_ARG_SRC, onednn::memory_of(x)},
-                                                   {DNNL_ARG_WEIGHTS, packed.weights},
-                                                   {DNNL_ARG_BIAS, dnnl::memory(bias_md, engine, bias_f32.data_ptr())},
-                                                   {DNNL_ARG_DST, onednn::memory_of(out)}});
+    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, onednn::memory_of(x)},
+                                               {DNNL_ARG_WEIGHTS, packed.weights},
+                                               {DNNL_ARG_BIAS, dnnl::memory(bias_md, engine, bias_f32.data_ptr())},
+                                               {DNNL_ARG_DST, onednn::memory_of(out)}};
+    if (residual.defined()) args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(gelu ? 1 : 0) | DNNL_ARG_SRC_1, onednn::memory_of(residual));
+    dnnl::convolution_forward(pd).execute(stream, args);
     stream.wait();
     return out;
   }
@@ -125,7 +135,7 @@ at::Tensor onednn_conv2d(const at::Tensor& x_in, const at::Tensor& weight, const
 #else
 
 at::Tensor onednn_conv2d(const at::Tensor& x, const at::Tensor&, const at::Tensor&, at::IntArrayRef, at::IntArrayRef,
-                         at::IntArrayRef, int64_t, bool, bool) {
+                         at::IntArrayRef, int64_t, bool, bool, const at::Tensor&) {
   TORCH_CHECK(false, "this build of the native shim has no oneDNN convolution");
   return x;
 }

@@ -22,12 +22,12 @@ GD_EXPORT int32_t gd_onednn_linear_add_(TH residual, TH x, TH w, TH b, int32_t i
 GD_EXPORT TH gd_conv2d(TH x, TH w, TH b, const int64_t* stride, const int64_t* padding, const int64_t* dilation, int64_t groups) {
   GD_TENSOR(at::conv2d(*x, *w, gd::opt(b), gd::dims(stride, 2), gd::dims(padding, 2), gd::dims(dilation, 2), groups));
 }
-// Inference convolution on oneDNN (conv_onednn.h): weights packed once, GELU fused, int8 optional; the result is
-// channels-last.
+// Inference convolution on oneDNN (conv_onednn.h): weights packed once, GELU and a residual add fused, int8
+// optional; the result is channels-last.
 GD_EXPORT TH gd_onednn_conv2d(TH x, TH w, TH b, const int64_t* stride, const int64_t* padding, const int64_t* dilation,
-                              int64_t groups, int32_t gelu, int32_t int8) {
+                              int64_t groups, int32_t gelu, int32_t int8, TH residual) {
   GD_TENSOR(gd::onednn_conv2d(*x, *w, b ? *b : at::Tensor(), gd::dims(stride, 2), gd::dims(padding, 2), gd::dims(dilation, 2),
-                              groups, gelu != 0, int8 != 0));
+                              groups, gelu != 0, int8 != 0, residual ? *residual : at::Tensor()));
 }
 GD_EXPORT TH gd_conv1d(TH x, TH w, TH b, int64_t stride, int64_t padding, int64_t dilation, int64_t groups) {
   GD_TENSOR(at::conv1d(*x, *w, gd::opt(b), stride, padding, dilation, groups));

@@ -70,18 +70,21 @@ public static partial class Functional
     }
 
     /// <summary>
-    /// Inference only, CPU (nothing may need a gradient): conv2d, then GELU when <paramref name="gelu"/>, as one oneDNN
-    /// convolution with the weight packed once and kept (libtorch's own reorders it on every call). The result is
-    /// channels-last; bf16 under CPU bf16 autocast. With <paramref name="int8"/> (ungrouped only) it runs in int8:
-    /// the weight quantized once per output channel, the input per call with one symmetric scale from its range.
+    /// Inference only, CPU (nothing may need a gradient): conv2d, then GELU when <paramref name="gelu"/>, then
+    /// + <paramref name="residual"/> (a tensor of the result's shape) when given, as one oneDNN convolution with the
+    /// weight packed once and kept (libtorch's own reorders it on every call). The result is channels-last; bf16 under
+    /// CPU bf16 autocast. With <paramref name="int8"/> (ungrouped only, no residual) it runs in int8: the weight
+    /// quantized once per output channel, the input per call with one symmetric scale from its range.
     /// Needs <see cref="HasOneDnnLinear"/>.
     /// </summary>
     public static unsafe Tensor InferenceConv2d(Tensor input, Tensor weight, Tensor? bias, (long H, long W) stride, (long H, long W) padding,
-        (long H, long W) dilation, long groups = 1, bool gelu = false, bool int8 = false)
+        (long H, long W) dilation, long groups = 1, bool gelu = false, bool int8 = false, Tensor? residual = null)
     {
         long* p = stackalloc long[] { stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W };
-        return Tensor.Wrap(NativeMethods.gd_onednn_conv2d(input.Handle, weight.Handle, Tensor.H(bias), p, p + 2, p + 4, groups, gelu ? 1 : 0, int8 ? 1 : 0),
-            input, weight, bias);
+        var result = NativeMethods.gd_onednn_conv2d(input.Handle, weight.Handle, Tensor.H(bias), p, p + 2, p + 4, groups, gelu ? 1 : 0, int8 ? 1 : 0,
+            Tensor.H(residual));
+        GC.KeepAlive(residual);
+        return Tensor.Wrap(result, input, weight, bias);
     }
 
     public static unsafe Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null,

@@ -42,6 +42,31 @@ public class InferenceConvTests
     }
 
     [Fact]
+    public void AResidualIsAddedInTheEpilogue()
+    {
+        // LeMeViT's position encoding: x + depthwise_conv(x), with x channels-last (fp32) or bf16 (int8 / bf16 runs)
+        using var scope = TorchRuntime.NewScope();
+        using var noGrad = TorchRuntime.NoGrad();
+        var random = new SeededTensors(25);
+        var x = random.Randn([2, 8, 9, 7]).Contiguous(MemoryFormat.ChannelsLast);
+        var weight = random.Randn([8, 1, 3, 3]);
+        var bias = random.Randn([8]);
+        var expected = F.Conv2d(x, weight, bias, (1, 1), (1, 1), (1, 1), 8).Add(x);
+        var got = F.InferenceConv2d(x, weight, bias, (1, 1), (1, 1), (1, 1), 8, residual: x);
+        Assert.True(MaxAbsDiff(got, expected) < 1e-5, $"differs by {MaxAbsDiff(got, expected)}");
+        // an NCHW residual, after GELU
+        var plain = x.Contiguous();
+        Assert.True(MaxAbsDiff(F.InferenceConv2d(x, weight, bias, (1, 1), (1, 1), (1, 1), 8, gelu: true, residual: plain),
+            F.Conv2d(x, weight, bias, (1, 1), (1, 1), (1, 1), 8).Gelu().Add(x)) < 1e-5);
+        var bf16 = x.To(ScalarType.BFloat16);
+        var fromBf16 = F.InferenceConv2d(bf16, weight, bias, (1, 1), (1, 1), (1, 1), 8, residual: bf16);
+        Assert.Equal(ScalarType.BFloat16, fromBf16.DType);
+        Assert.True(MaxAbsDiff(fromBf16, expected) < 0.05 * MaxAbs(expected), $"differs by {MaxAbsDiff(fromBf16, expected)}");
+        var wrongShape = Assert.Throws<TorchException>(() => F.InferenceConv2d(x, weight, bias, (2, 2), (1, 1), (1, 1), 8, residual: x));
+        Assert.Contains("residual", wrongShape.Message);
+    }
+
+    [Fact]
     public void UnderBf16AutocastTheResultIsBf16()
     {
         using var scope = TorchRuntime.NewScope();

@@ -41,12 +41,15 @@ public abstract class LeMeViTBlock : Module
     /// <summary>Inference (eval mode, no autograd graph): results this block created may be updated in place.</summary>
     protected bool InPlace => !Training && !TorchRuntime.IsGradEnabled;
 
-    /// <summary>flatten(x + pos_embed(x)) as tokens [B, N, C] (a new tensor; x is not changed).</summary>
+    /// <summary>flatten(x + pos_embed(x)) as tokens [B, N, C] (a new tensor; x is not changed). CPU inference adds x in
+    /// the convolution's epilogue (one pass, no separate add).</summary>
     protected Tensor PositionedTokens(Tensor x)
     {
         var s = x.Shape;
-        var encoding = _posEmbed.Forward(x);
-        var positioned = InPlace ? encoding.Add_(x) : x.Add(encoding);
+        Tensor positioned;
+        if (InPlace && _posEmbed.InfersOnOneDnn(x)) positioned = _posEmbed.InferOnOneDnn(x, residual: x);
+        else if (InPlace) positioned = _posEmbed.Forward(x).Add_(x);
+        else positioned = x.Add(_posEmbed.Forward(x));
         return positioned.Permute(0, 2, 3, 1).Reshape(s[0], s[2] * s[3], s[1]);
     }
 

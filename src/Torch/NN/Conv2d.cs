@@ -74,9 +74,9 @@ public sealed class Conv2d : Module<Tensor, Tensor>
     /// <summary>Whether <see cref="InferOnOneDnn"/> can run <paramref name="input"/>: CPU inference of fp32 or bf16.</summary>
     public bool InfersOnOneDnn(Tensor input) => Functional.InfersOnOneDnn(input);
 
-    /// <summary>This convolution (then GELU when <paramref name="gelu"/>) for inference on oneDNN
-    /// (<see cref="Functional.InferenceConv2d"/>): the weight packed once, in int8 when <see cref="Int8"/>; the result is
-    /// channels-last.</summary>
-    public Tensor InferOnOneDnn(Tensor input, bool gelu = false) =>
-        Functional.InferenceConv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups, gelu, Int8 && Groups == 1);
+    /// <summary>This convolution (then GELU when <paramref name="gelu"/>, then + <paramref name="residual"/> when given) for
+    /// inference on oneDNN (<see cref="Functional.InferenceConv2d"/>): the weight packed once, in int8 when <see cref="Int8"/>
+    /// and there is no residual; the result is channels-last.</summary>
+    public Tensor InferOnOneDnn(Tensor input, bool gelu = false, Tensor? residual = null) =>
+        Functional.InferenceConv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups, gelu, Int8 && Groups == 1 && residual is null, residual);
 }
