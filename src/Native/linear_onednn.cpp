@@ -35,7 +35,7 @@ int64_t int8_block_rows(int64_t K, int64_t element_size) {
 // a block is read for its scale, quantized and multiplied while it is still in cache.
 // The epilogue is onednn::int8_attr's: all blocks share one primitive, each passes its own scale.
 void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Tensor& bias, bool gelu, bool accumulate,
-                  const at::Tensor& out_rows) {
+                  const at::Tensor& out_rows, bool gelu_input) {
   auto& engine = onednn::cpu_engine();
   const auto M = rows.size(0), K = rows.size(1), N = out_rows.size(1);
   const auto block_rows = std::min(M, int8_block_rows(K, rows.element_size()));
@@ -94,7 +94,7 @@ void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Te
     for (auto i = begin; i < end; ++i) {
       const auto first = i * block_rows, count = std::min(block_rows, M - first);
       const auto& k = count == block_rows ? full : tail;
-      float x_scale = int8_quantize_block(rows, first, count, q);
+      float x_scale = gelu_input ? int8_quantize_gelu_block(rows, first, count, q) : int8_quantize_block(rows, first, count, q);
       onednn::int8_bias(bias_f32, packed, x_scale, block_bias);
       k.product.execute(stream, {{DNNL_ARG_SRC, dnnl::memory(k.q_md, engine, q)},
                                  {DNNL_ARG_WEIGHTS, packed.weights},
@@ -112,11 +112,12 @@ void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Te
 }  // namespace
 
 at::Tensor onednn_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, bool gelu,
-                         const at::Tensor& residual, bool int8) {
+                         const at::Tensor& residual, bool int8, bool gelu_input) {
   RECORD_FUNCTION(int8 ? "geodense::onednn_linear_int8" : "geodense::onednn_linear", std::vector<c10::IValue>());
   TORCH_CHECK(x.device().is_cpu() && weight.device().is_cpu(), "the oneDNN linear runs on the CPU only");
   TORCH_CHECK(!c10::GradMode::is_enabled() || !(x.requires_grad() || weight.requires_grad()),
               "the oneDNN linear is for inference: nothing may need a gradient");
+  TORCH_CHECK(!gelu_input || int8, "linear: GELU of the input is fused into the int8 quantization only");
   const auto K = weight.size(1), N = weight.size(0);
   TORCH_CHECK(x.size(-1) == K, "linear: input has ", x.size(-1), " features, the weight expects ", K);
   bool bf16 = x.scalar_type() == at::kBFloat16 ||
@@ -137,7 +138,7 @@ at::Tensor onednn_linear(const at::Tensor& x, const at::Tensor& weight, const at
   TORCH_CHECK(out_rows.stride(1) == 1, "linear: the residual's last dim must be dense");
   if (M == 0) return out;
   if (int8) {
-    int8_product(rows, weight, bias, gelu, residual.defined(), out_rows);
+    int8_product(rows, weight, bias, gelu, residual.defined(), out_rows, gelu_input);
     return out;
   }
 
@@ -192,7 +193,7 @@ bool onednn_int8_linear_fast() {
 
 bool onednn_linear_available() { return false; }
 
-at::Tensor onednn_linear(const at::Tensor& x, const at::Tensor&, const at::Tensor&, bool, const at::Tensor&, bool) {
+at::Tensor onednn_linear(const at::Tensor& x, const at::Tensor&, const at::Tensor&, bool, const at::Tensor&, bool, bool) {
   TORCH_CHECK(false, "this build of the native shim has no oneDNN linear");
   return x;
 }

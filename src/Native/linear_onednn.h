@@ -21,8 +21,10 @@ bool onednn_linear_available();
 // int8: the product runs in int8 (VNNI where the CPU has it): W quantized once per output channel
 // (symmetric, packed and cached like the float weights), x per call with one symmetric scale per block of rows, from their own range;
 // the result is dequantized in the epilogue and has the type it would have without int8.
+// gelu_input (int8 only): the layer reads GELU(x) (tanh form) instead of x, applied while x is quantized; an MLP's
+// fc1 then leaves GELU out of its epilogue, where oneDNN's costs ~3x more.
 at::Tensor onednn_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, bool gelu,
-                         const at::Tensor& residual, bool int8 = false);
+                         const at::Tensor& residual, bool int8 = false, bool gelu_input = false);
 
 // True when oneDNN has a real int8 matmul kernel for this CPU (not its reference implementation).
 bool onednn_int8_linear_fast();

@@ -14,8 +14,9 @@ GD_EXPORT int32_t gd_onednn_int8_linear_fast() { return gd::onednn_int8_linear_f
 GD_EXPORT TH gd_onednn_linear(TH x, TH w, TH b, int32_t gelu, int32_t int8) {
   GD_TENSOR(gd::onednn_linear(*x, *w, b ? *b : at::Tensor(), gelu != 0, at::Tensor(), int8 != 0));
 }
-GD_EXPORT int32_t gd_onednn_linear_add_(TH residual, TH x, TH w, TH b, int32_t int8) {
-  GD_STATUS(gd::onednn_linear(*x, *w, b ? *b : at::Tensor(), false, *residual, int8 != 0));
+// gelu_input (int8 only): the layer reads GELU(x).
+GD_EXPORT int32_t gd_onednn_linear_add_(TH residual, TH x, TH w, TH b, int32_t int8, int32_t gelu_input) {
+  GD_STATUS(gd::onednn_linear(*x, *w, b ? *b : at::Tensor(), false, *residual, int8 != 0, gelu_input != 0));
 }
 
 // Two-element arrays (h, w) for stride/padding/dilation.

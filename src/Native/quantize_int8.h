@@ -22,6 +22,11 @@ void int8_quantize(const at::Tensor& x, int64_t first, int64_t count, float scal
 // Those rows quantized with their own scale (max|x| / 127 over them) into q; returns the scale.
 float int8_quantize_block(const at::Tensor& x, int64_t first, int64_t count, int8_t* q);
 
+// GELU(those rows) (tanh form, within 3e-4 of erf's) quantized into q with a scale of their own, from the rows' max
+// (GELU's minimum is -0.17): fc1's GELU moved into fc2's quantization, where it costs ~3x less than in fc1's
+// oneDNN epilogue (docs/benchmarks.md). Returns the scale.
+float int8_quantize_gelu_block(const at::Tensor& x, int64_t first, int64_t count, int8_t* q);
+
 // The scale for a block whose max|x| is top.
 inline float int8_scale(float top) { return top > 0 && top < INFINITY ? top / 127.0f : 1.0f; }
 

@@ -13,23 +13,6 @@ namespace {
 // The first n (<= 16) lanes.
 GD_AVX512 inline __mmask16 lanes(int64_t n) { return static_cast<__mmask16>(n >= 16 ? 0xffff : (1u << n) - 1); }
 
-// exp(x) for x <= 0 (scores minus their row's max): 2^(x·log2 e) as 2^i · 2^f with f in [-0.5, 0.5], 2^f by a
-// degree-6 polynomial (relative error ~2e-7 on that interval, below fp32's own rounding of the result). Arguments
-// below -126 / log2 e give 0, as the exact value rounds there for the sums that matter.
-GD_AVX512 inline __m512 exp_nonpositive(__m512 x) {
-  const __m512 t = _mm512_max_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)), _mm512_set1_ps(-126.0f));
-  const __m512 i = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  const __m512 f = _mm512_sub_ps(t, i);
-  __m512 p = _mm512_set1_ps(1.5403530393381606e-4f);  // Taylor coefficients of 2^f = e^(f ln 2)
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.3333558146428443e-3f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.6181291076284772e-3f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(5.5504108664821580e-2f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(2.4022650695910071e-1f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(6.9314718055994531e-1f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
-  return _mm512_scalef_ps(p, i);
-}
-
 // 16 fp32 values to bf16, rounded to nearest even (any AVX-512 BW CPU, not only those with AVX512-BF16).
 GD_AVX512 inline __m256i to_bf16(__m512 v) {
   const __m512i bits = _mm512_castps_si512(v);

@@ -60,10 +60,14 @@ public static partial class Functional
         Tensor.Wrap(NativeMethods.gd_onednn_linear(input.Handle, weight.Handle, Tensor.H(bias), gelu ? 1 : 0, int8 ? 1 : 0), input, weight, bias);
 
     /// <summary>Inference only, like <see cref="InferenceLinear"/>: residual += x Wᵀ + b, accumulated in place by the
-    /// same matmul; returns the residual.</summary>
-    public static Tensor InferenceLinearAdd_(Tensor residual, Tensor input, Tensor weight, Tensor? bias = null, bool int8 = false)
+    /// same matmul; returns the residual. With <paramref name="geluInput"/> (int8 only) the layer reads GELU(x) (tanh
+    /// form, within 3e-4 of erf's), applied while x is quantized: an MLP's fc1 then leaves GELU out of its epilogue,
+    /// where it costs ~3x more.</summary>
+    public static Tensor InferenceLinearAdd_(Tensor residual, Tensor input, Tensor weight, Tensor? bias = null, bool int8 = false,
+        bool geluInput = false)
     {
-        TorchException.Check(NativeMethods.gd_onednn_linear_add_(residual.Handle, input.Handle, weight.Handle, Tensor.H(bias), int8 ? 1 : 0),
+        TorchException.Check(NativeMethods.gd_onednn_linear_add_(residual.Handle, input.Handle, weight.Handle, Tensor.H(bias), int8 ? 1 : 0,
+                geluInput ? 1 : 0),
             residual, input, weight);
         GC.KeepAlive(bias);
         return residual;

@@ -104,6 +104,52 @@ public class ReducedPrecisionTests
     }
 
     [Fact]
+    public void Int8LinearCanReadGeluOfItsInput()
+    {
+        // An MLP's fc2 reading GELU(fc1's pre-activation): GELU (tanh form) applied while the rows are quantized, the
+        // block's scale from max(GELU(max x), 0.17) / 127 (GELU's minimum is -0.17), the product accumulated into the
+        // residual.
+        if (!Functional.HasFastInt8Linear) return;
+        using var scope = TorchRuntime.NewScope();
+        using var noGrad = TorchRuntime.NoGrad();
+        var random = new SeededTensors(13);
+        const int blockRows = 2621, rows = 3000, k = 100;  // bf16 rows of K = 100: blocks of 2621 rows, as above
+        var x = Tensor.Cat([random.Randn([blockRows, k]).Mul(2), random.Randn([rows - blockRows, k]).Mul(0.2).Sub(1)], 0).To(ScalarType.BFloat16);
+        var weight = random.Randn([24, k]).Mul(0.1);
+        var bias = random.Randn([24]);
+        var residual = random.Randn([rows, 24]);
+        var got = Functional.InferenceLinearAdd_(residual.Clone(), x, weight, bias, int8: true, geluInput: true);
+
+        var wScale = weight.Abs().Amax(1, keepDim: true).Div(127);
+        var wq = weight.Div(wScale).Round().Mul(wScale);
+        Tensor Emulated(Tensor block)
+        {
+            var v = block.To(ScalarType.Float32);
+            var top = v.Max().Item<double>();
+            var xScale = Math.Max(0.5 * top * (1 + Erf(top / Math.Sqrt(2))), 0.1700406) / 127;
+            var gelu = v.Mul(v.Add(v.Mul(v).Mul(v).Mul(0.044715)).Mul(1.5957691216).Sigmoid());
+            return Functional.Linear(gelu.Div(xScale).Round().Clamp(-127, 127).Mul(xScale), wq, bias);
+        }
+        var expected = Tensor.Cat([Emulated(x.Narrow(0, 0, blockRows)), Emulated(x.Narrow(0, blockRows, rows - blockRows))], 0).Add(residual);
+        // a value at a rounding boundary may land one int8 step away (the kernel's exp is not the test's)
+        Assert.True(MaxAbsDiff(got, expected) < 1e-3 * MaxAbs(expected), $"differs from the emulation by {MaxAbsDiff(got, expected)}");
+        // and close to the float MLP step it replaces: fc2(GELU(x)) with erf's GELU
+        var exact = Functional.Linear(x.To(ScalarType.Float32).Gelu(), weight, bias).Add(residual);
+        Assert.True(MaxAbsDiff(got, exact) < 0.05 * MaxAbs(exact), $"differs from the float product by {MaxAbsDiff(got, exact)}");
+        // the second block's values are all negative: its scale is the 0.17 bound, not GELU(max x) near 0
+        Assert.True(MaxAbsDiff(got.Narrow(0, blockRows, rows - blockRows), exact.Narrow(0, blockRows, rows - blockRows)) < 0.05);
+        Assert.Throws<TorchException>(() => Functional.InferenceLinearAdd_(residual.Clone(), x, weight, bias, int8: false, geluInput: true));
+    }
+
+    // erf by Abramowitz-Stegun 7.1.26 (error < 1.5e-7), for the emulated scale
+    private static double Erf(double x)
+    {
+        var t = 1 / (1 + 0.3275911 * Math.Abs(x));
+        var y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.Exp(-x * x);
+        return Math.Sign(x) * y;
+    }
+
+    [Fact]
     public void Int8LinearOfZerosIsTheBias()
     {
         if (!Functional.HasFastInt8Linear) return;

@@ -61,10 +61,13 @@ public abstract class LeMeViTBlock : Module
     protected Tensor Residual(Tensor t, Tensor branch, bool owned) =>
         owned && InPlace ? t.Add_(branch) : t.Add(_dropPath.Forward(branch));
 
-    /// <summary>t + drop_path(mlp(norm2(t))) for a t this block created.</summary>
+    /// <summary>t + drop_path(mlp(norm2(t))) for a t this block created. In int8 the GELU runs in fc2's quantization
+    /// rather than in fc1's epilogue (TokenOps.Int8Mlp).</summary>
     protected Tensor MlpResidual(Tensor t)
     {
-        var hidden = TokenOps.Linear(_fc1, _norm2.Forward(t), gelu: true);
+        var normed = _norm2.Forward(t);
+        if (InPlace && TokenOps.Int8Mlp(_fc1, _fc2, normed)) return TokenOps.LinearAdd_(_fc2, TokenOps.Linear(_fc1, normed), t, geluInput: true);
+        var hidden = TokenOps.Linear(_fc1, normed, gelu: true);
         return InPlace ? TokenOps.LinearAdd_(_fc2, hidden, t) : Residual(t, TokenOps.Linear(_fc2, hidden), owned: true);
     }
 }

@@ -24,11 +24,21 @@ internal static class TokenOps
     }
 
     /// <summary>residual += Linear(tokens), in place (inference: the caller owns <paramref name="residual"/>).
-    /// On oneDNN the matmul accumulates straight into the residual.</summary>
-    public static Tensor LinearAdd_(Linear layer, Tensor tokens, Tensor residual) =>
-        layer.InfersOnOneDnn(tokens)
-            ? F.InferenceLinearAdd_(residual, tokens, layer.Weight, layer.Bias, layer.Int8)
-            : residual.Add_(LinearOnLibtorch(layer, tokens));
+    /// On oneDNN the matmul accumulates straight into the residual. <paramref name="geluInput"/>: the layer reads
+    /// GELU(tokens), only where <see cref="Int8Mlp"/> said so.</summary>
+    public static Tensor LinearAdd_(Linear layer, Tensor tokens, Tensor residual, bool geluInput = false)
+    {
+        if (layer.InfersOnOneDnn(tokens)) return F.InferenceLinearAdd_(residual, tokens, layer.Weight, layer.Bias, layer.Int8, geluInput);
+        if (geluInput) throw new InvalidOperationException("GELU of the input runs in the int8 oneDNN path only (TokenOps.Int8Mlp)");
+        return residual.Add_(LinearOnLibtorch(layer, tokens));
+    }
+
+    /// <summary>
+    /// True when the MLP fc2(GELU(fc1(x))) may run its GELU inside fc2's int8 quantization (fc1 then returns its
+    /// pre-activation): both layers int8 on oneDNN. oneDNN's GELU in fc1's epilogue cost 8-18 ms of a LeMeViT-small
+    /// int8 pass at batch 16, ~3x what it costs there (tanh form, within 3e-4 of erf's; docs/benchmarks.md).
+    /// </summary>
+    public static bool Int8Mlp(Linear fc1, Linear fc2, Tensor x) => fc1.Int8 && fc2.Int8 && fc1.InfersOnOneDnn(x);
 
     /// <summary>The layer through libtorch's ops (autograd, CUDA, builds without oneDNN).</summary>
     private static Tensor LinearOnLibtorch(Linear layer, Tensor tokens)
