@@ -2,7 +2,7 @@
 // pooling, resampling, padding, dropout.
 #include "common.h"
 #include "conv_onednn.h"
-#include "layer_norm_onednn.h"
+#include "layer_norm_rows.h"
 #include "linear_onednn.h"
 
 GD_EXPORT TH gd_linear(TH x, TH w, TH b) { GD_TENSOR(at::linear(*x, *w, gd::opt(b))); }
@@ -44,13 +44,13 @@ GD_EXPORT TH gd_batch_norm(TH x, TH weight, TH bias, TH running_mean, TH running
   GD_TENSOR(at::batch_norm(*x, gd::opt(weight), gd::opt(bias), gd::opt(running_mean), gd::opt(running_var), training != 0, momentum,
                            eps, at::globalContext().userEnabledCuDNN()));
 }
-// A bf16 input with fp32 weights (bf16 autocast) is normalised in the weights' type: in one bf16 pass on oneDNN
-// where that applies (inference, CPU), else cast up to fp32 first, as CUDA autocast does.
+// CPU inference runs our own kernel where it applies (layer_norm_rows.h: fp32, or bf16 rows with fp32 weights in
+// one pass); elsewhere a bf16 input with fp32 weights (bf16 autocast) is cast up to fp32 first, as CUDA autocast does.
 GD_EXPORT TH gd_layer_norm(TH x, const int64_t* shape, int32_t n, TH weight, TH bias, double eps) {
   GD_TENSOR(([&] {
     auto normalized = gd::dims(shape, n);
     at::Tensor w = weight ? *weight : at::Tensor(), b = bias ? *bias : at::Tensor();
-    if (gd::onednn_layer_norm_applies(*x, normalized, w, b)) return gd::onednn_layer_norm(*x, w, b, eps);
+    if (gd::layer_norm_rows_applies(*x, normalized, w, b)) return gd::layer_norm_rows(*x, w, b, eps);
     auto input = w.defined() && x->scalar_type() != w.scalar_type() ? x->to(w.scalar_type()) : *x;
     return at::layer_norm(input, normalized, gd::opt(weight), gd::opt(bias), eps, at::globalContext().userEnabledCuDNN());
   }()));

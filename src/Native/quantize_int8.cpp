@@ -49,16 +49,6 @@ void quantize_plain(BlockOf<T> b, int64_t first, int64_t last, float inverse, in
 
 #if defined(__x86_64__)
 GD_AVX512_BEGIN
-// 16 values as fp32; masked only for a row's last, partial vector (masked memory ops are slow on AMD).
-GD_AVX512 inline __m512 load16(const float* p, int64_t n) {
-  return n >= 16 ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1), p);
-}
-GD_AVX512 inline __m512 load16(const at::BFloat16* p, int64_t n) {
-  auto halves = n >= 16 ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))
-                        : _mm256_maskz_loadu_epi16(static_cast<__mmask16>((1u << n) - 1), p);
-  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(halves), 16));  // bf16: an fp32's top half
-}
-
 template <typename T>
 GD_AVX512 float absmax_avx512(BlockOf<T> b, int64_t first, int64_t last) {
   // four running maxima, 64 values per step: one would wait on its own latency
@@ -88,7 +78,7 @@ GD_AVX512 float max_avx512(BlockOf<T> b, int64_t first, int64_t last) {
       t0 = _mm512_max_ps(t0, load16(x + k, 16));
       t1 = _mm512_max_ps(t1, load16(x + k + 16, 16));
     }
-    for (; k < b.K; k += 16) t0 = _mm512_mask_max_ps(t0, static_cast<__mmask16>(b.K - k >= 16 ? 0xffff : (1u << (b.K - k)) - 1), t0, load16(x + k, b.K - k));
+    for (; k < b.K; k += 16) t0 = _mm512_mask_max_ps(t0, lanes(b.K - k), t0, load16(x + k, b.K - k));
   }
   return _mm512_reduce_max_ps(_mm512_max_ps(t0, t1));
 }
@@ -115,7 +105,7 @@ template <bool Gelu, typename T>
 GD_AVX512 void quantize_avx512(BlockOf<T> b, int64_t first, int64_t last, float inverse, int8_t* q) {
   const __m512 scale = _mm512_set1_ps(inverse);
   // the saturating packs work within 128-bit lanes: this puts the 64 bytes back in order
-  const __m512i lanes = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
   for (int64_t r = first; r < last; ++r) {
     const T* x = b.x + r * b.stride;
     int8_t* out = q + r * b.K;
@@ -123,12 +113,12 @@ GD_AVX512 void quantize_avx512(BlockOf<T> b, int64_t first, int64_t last, float 
     for (; k + 64 <= b.K; k += 64) {
       auto words = _mm512_packs_epi16(_mm512_packs_epi32(ints<Gelu>(x + k, 16, scale), ints<Gelu>(x + k + 16, 16, scale)),
                                       _mm512_packs_epi32(ints<Gelu>(x + k + 32, 16, scale), ints<Gelu>(x + k + 48, 16, scale)));
-      _mm512_storeu_si512(out + k, _mm512_permutexvar_epi32(lanes, words));
+      _mm512_storeu_si512(out + k, _mm512_permutexvar_epi32(order, words));
     }
     for (; k < b.K; k += 16) {
       auto bytes = _mm512_cvtsepi32_epi8(ints<Gelu>(x + k, b.K - k, scale));
       if (b.K - k >= 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k), bytes);
-      else _mm_mask_storeu_epi8(out + k, static_cast<__mmask16>((1u << (b.K - k)) - 1), bytes);
+      else _mm_mask_storeu_epi8(out + k, lanes(b.K - k), bytes);
     }
   }
 }

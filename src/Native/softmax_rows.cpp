@@ -10,39 +10,15 @@ namespace gd {
 GD_AVX512_BEGIN
 namespace {
 
-// The first n (<= 16) lanes.
-GD_AVX512 inline __mmask16 lanes(int64_t n) { return static_cast<__mmask16>(n >= 16 ? 0xffff : (1u << n) - 1); }
-
-// 16 fp32 values to bf16, rounded to nearest even (any AVX-512 BW CPU, not only those with AVX512-BF16).
-GD_AVX512 inline __m256i to_bf16(__m512 v) {
-  const __m512i bits = _mm512_castps_si512(v);
-  const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
-  const __m512i rounded = _mm512_add_epi32(bits, _mm512_add_epi32(odd, _mm512_set1_epi32(0x7fff)));
-  return _mm512_cvtepi32_epi16(_mm512_srli_epi32(rounded, 16));
-}
-
-GD_AVX512 inline void store(float* p, __m512 v, int64_t n) {
-  if (n >= 16) _mm512_storeu_ps(p, v);
-  else _mm512_mask_storeu_ps(p, lanes(n), v);
-}
-GD_AVX512 inline void store(c10::BFloat16* p, __m512 v, int64_t n) {
-  if (n >= 16) _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), to_bf16(v));
-  else _mm256_mask_storeu_epi16(p, lanes(n), to_bf16(v));
-}
-// Loads are masked only for a row's last, partial vector: masked memory operations are slow on AMD cores.
-GD_AVX512 inline __m512 load(const float* p, int64_t n, __m512 fill) {
-  return n >= 16 ? _mm512_loadu_ps(p) : _mm512_mask_loadu_ps(fill, lanes(n), p);
-}
-
 // Rows of at most 16 values (the meta tokens' keys): each row one vector, kept in a register throughout.
 template <typename T>
 GD_AVX512 void softmax_short_rows(const float* scores, int64_t rows, int64_t cols, T* probs) {
   const __m512 lowest = _mm512_set1_ps(-INFINITY);
   const __mmask16 valid = lanes(cols);
   for (int64_t r = 0; r < rows; ++r) {
-    const __m512 x = load(scores + r * cols, cols, lowest);
+    const __m512 x = load16(scores + r * cols, cols, lowest);
     const __m512 e = _mm512_maskz_mov_ps(valid, exp_nonpositive(_mm512_sub_ps(x, _mm512_set1_ps(_mm512_reduce_max_ps(x)))));
-    store(probs + r * cols, _mm512_mul_ps(e, _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(e))), cols);
+    store16(probs + r * cols, _mm512_mul_ps(e, _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(e))), cols);
   }
 }
 
@@ -59,7 +35,7 @@ GD_AVX512 void softmax_avx512(float* scores, int64_t rows, int64_t cols, T* prob
       m0 = _mm512_max_ps(m0, _mm512_loadu_ps(x + k));
       m1 = _mm512_max_ps(m1, _mm512_loadu_ps(x + k + 16));
     }
-    for (; k < cols; k += 16) m0 = _mm512_max_ps(m0, load(x + k, cols - k, lowest));
+    for (; k < cols; k += 16) m0 = _mm512_max_ps(m0, load16(x + k, cols - k, lowest));
     const __m512 top = _mm512_set1_ps(_mm512_reduce_max_ps(_mm512_max_ps(m0, m1)));
     // four exponentials in flight per step: each is a chain of ~10 dependent instructions
     __m512 s0 = zero, s1 = zero, s2 = zero, s3 = zero;
@@ -78,12 +54,12 @@ GD_AVX512 void softmax_avx512(float* scores, int64_t rows, int64_t cols, T* prob
       s3 = _mm512_add_ps(s3, e3);
     }
     for (; k < cols; k += 16) {
-      const __m512 e = _mm512_maskz_mov_ps(lanes(cols - k), exp_nonpositive(_mm512_sub_ps(load(x + k, cols - k, top), top)));
-      store(x + k, e, cols - k);
+      const __m512 e = _mm512_maskz_mov_ps(lanes(cols - k), exp_nonpositive(_mm512_sub_ps(load16(x + k, cols - k, top), top)));
+      store16(x + k, e, cols - k);
       s0 = _mm512_add_ps(s0, e);
     }
     const __m512 inverse = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3))));
-    for (k = 0; k < cols; k += 16) store(y + k, _mm512_mul_ps(load(x + k, cols - k, zero), inverse), cols - k);
+    for (k = 0; k < cols; k += 16) store16(y + k, _mm512_mul_ps(load16(x + k, cols - k, zero), inverse), cols - k);
   }
 }
 
