@@ -2,6 +2,7 @@
 // pooling, resampling, padding, dropout.
 #include "common.h"
 #include "conv_onednn.h"
+#include "avx512.h"
 #include "layer_norm_rows.h"
 #include "linear_onednn.h"
 
@@ -44,6 +45,8 @@ GD_EXPORT TH gd_batch_norm(TH x, TH weight, TH bias, TH running_mean, TH running
   GD_TENSOR(at::batch_norm(*x, gd::opt(weight), gd::opt(bias), gd::opt(running_mean), gd::opt(running_var), training != 0, momentum,
                            eps, at::globalContext().userEnabledCuDNN()));
 }
+// Whether this CPU runs the shim's own AVX-512 kernels (LayerNorm, softmax, int8 quantization; avx512.h).
+GD_EXPORT int32_t gd_cpu_has_avx512() { return gd::cpu_has_avx512bw() ? 1 : 0; }
 // CPU inference runs our own kernel where it applies (layer_norm_rows.h: fp32, or bf16 rows with fp32 weights in
 // one pass); elsewhere a bf16 input with fp32 weights (bf16 autocast) is cast up to fp32 first, as CUDA autocast does.
 GD_EXPORT TH gd_layer_norm(TH x, const int64_t* shape, int32_t n, TH weight, TH bias, double eps) {

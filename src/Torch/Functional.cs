@@ -42,6 +42,11 @@ public static partial class Functional
     public static bool InfersOnOneDnn(Tensor input) =>
         HasOneDnnLinear && !TorchRuntime.IsGradEnabled && !input.Device.IsCuda && input.DType is ScalarType.Float32 or ScalarType.BFloat16;
 
+    /// <summary>True when the CPU runs the shim's own AVX-512 kernels (AVX-512 F/BW/VL): CPU inference then normalises
+    /// fp32 and bf16 rows with them (<see cref="LayerNorm"/>, bf16 rows stay bf16), and attention and int8 quantization use
+    /// them; elsewhere libtorch's and oneDNN's kernels run.</summary>
+    public static bool HasAvx512Kernels { get; } = NativeMethods.gd_cpu_has_avx512() != 0;
+
     /// <summary>True when oneDNN has a real int8 kernel for this CPU (<see cref="InferenceLinear"/> with int8); where it
     /// has none it would fall back to a reference implementation some 1000x slower than fp32.</summary>
     public static bool HasFastInt8Linear => FastInt8Linear.Value;

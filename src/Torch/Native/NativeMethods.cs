@@ -159,6 +159,7 @@ internal static unsafe partial class NativeMethods
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_onednn_linear(IntPtr x, IntPtr w, IntPtr b, int gelu, int int8);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_onednn_linear_add_(IntPtr residual, IntPtr x, IntPtr w, IntPtr b, int int8, int geluInput);
     [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_onednn_int8_linear_fast();
+    [DllImport(Lib, ExactSpelling = true)] internal static extern int gd_cpu_has_avx512();
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_conv2d(IntPtr x, IntPtr w, IntPtr b, long* stride, long* padding, long* dilation, long groups);
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_onednn_conv2d(IntPtr x, IntPtr w, IntPtr b, long* stride, long* padding, long* dilation, long groups, int gelu, int int8, IntPtr residual);
     [DllImport(Lib, ExactSpelling = true)] internal static extern IntPtr gd_conv1d(IntPtr x, IntPtr w, IntPtr b, long stride, long padding, long dilation, long groups);
