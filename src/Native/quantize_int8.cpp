@@ -18,19 +18,15 @@ struct BlockOf {
 inline float to_float(float v) { return v; }
 inline float to_float(at::BFloat16 v) { return static_cast<float>(v); }
 
-template <typename T>
-float absmax_plain(BlockOf<T> b, int64_t first, int64_t last) {
-  float top = 0;
+// max|x| (Abs) or max x over rows [first, last) of a block.
+template <bool Abs, typename T>
+float top_plain(BlockOf<T> b, int64_t first, int64_t last) {
+  float top = Abs ? 0.0f : -INFINITY;
   for (int64_t r = first; r < last; ++r)
-    for (int64_t k = 0; k < b.K; ++k) top = std::max(top, std::abs(to_float(b.x[r * b.stride + k])));
-  return top;
-}
-
-template <typename T>
-float max_plain(BlockOf<T> b, int64_t first, int64_t last) {
-  float top = -INFINITY;
-  for (int64_t r = first; r < last; ++r)
-    for (int64_t k = 0; k < b.K; ++k) top = std::max(top, to_float(b.x[r * b.stride + k]));
+    for (int64_t k = 0; k < b.K; ++k) {
+      const float v = to_float(b.x[r * b.stride + k]);
+      top = std::max(top, Abs ? std::abs(v) : v);
+    }
   return top;
 }
 
@@ -49,38 +45,25 @@ void quantize_plain(BlockOf<T> b, int64_t first, int64_t last, float inverse, in
 
 #if defined(__x86_64__)
 GD_AVX512_BEGIN
-template <typename T>
-GD_AVX512 float absmax_avx512(BlockOf<T> b, int64_t first, int64_t last) {
+template <bool Abs, typename T>
+GD_AVX512 float top_avx512(BlockOf<T> b, int64_t first, int64_t last) {
   // four running maxima, 64 values per step: one would wait on its own latency
-  __m512 t0 = _mm512_setzero_ps(), t1 = t0, t2 = t0, t3 = t0;
+  const __m512 lowest = _mm512_set1_ps(Abs ? 0.0f : -INFINITY);
+  __m512 t0 = lowest, t1 = lowest, t2 = lowest, t3 = lowest;
+  auto value = [](__m512 v) GD_AVX512 { return Abs ? _mm512_abs_ps(v) : v; };
   for (int64_t r = first; r < last; ++r) {
     const T* x = b.x + r * b.stride;
     int64_t k = 0;
     for (; k + 64 <= b.K; k += 64) {
-      t0 = _mm512_max_ps(t0, _mm512_abs_ps(load16(x + k, 16)));
-      t1 = _mm512_max_ps(t1, _mm512_abs_ps(load16(x + k + 16, 16)));
-      t2 = _mm512_max_ps(t2, _mm512_abs_ps(load16(x + k + 32, 16)));
-      t3 = _mm512_max_ps(t3, _mm512_abs_ps(load16(x + k + 48, 16)));
+      t0 = _mm512_max_ps(t0, value(load16(x + k, 16)));
+      t1 = _mm512_max_ps(t1, value(load16(x + k + 16, 16)));
+      t2 = _mm512_max_ps(t2, value(load16(x + k + 32, 16)));
+      t3 = _mm512_max_ps(t3, value(load16(x + k + 48, 16)));
     }
-    for (; k < b.K; k += 16) t0 = _mm512_max_ps(t0, _mm512_abs_ps(load16(x + k, b.K - k)));
+    // a partial vector's missing lanes load as 0: no larger than |x|, but they may be above every x
+    for (; k < b.K; k += 16) t0 = _mm512_mask_max_ps(t0, lanes(b.K - k), t0, value(load16(x + k, b.K - k)));
   }
   return _mm512_reduce_max_ps(_mm512_max_ps(_mm512_max_ps(t0, t1), _mm512_max_ps(t2, t3)));
-}
-
-template <typename T>
-GD_AVX512 float max_avx512(BlockOf<T> b, int64_t first, int64_t last) {
-  const __m512 lowest = _mm512_set1_ps(-INFINITY);
-  __m512 t0 = lowest, t1 = lowest;
-  for (int64_t r = first; r < last; ++r) {
-    const T* x = b.x + r * b.stride;
-    int64_t k = 0;
-    for (; k + 32 <= b.K; k += 32) {
-      t0 = _mm512_max_ps(t0, load16(x + k, 16));
-      t1 = _mm512_max_ps(t1, load16(x + k + 16, 16));
-    }
-    for (; k < b.K; k += 16) t0 = _mm512_mask_max_ps(t0, lanes(b.K - k), t0, load16(x + k, b.K - k));
-  }
-  return _mm512_reduce_max_ps(_mm512_max_ps(t0, t1));
 }
 
 // gelu_tanh for 16 values: σ(2u) from e = exp(-2|u|) (never overflows): 1 / (1 + e) where u >= 0, e / (1 + e) below.
@@ -136,22 +119,13 @@ BlockOf<T> flattened(BlockOf<T> b, int64_t& rows) {
   return b;
 }
 
-template <typename T>
-float absmax(BlockOf<T> b, int64_t rows) {
+template <bool Abs, typename T>
+float top(BlockOf<T> b, int64_t rows) {
   b = flattened(b, rows);
 #if defined(__x86_64__)
-  if (cpu_has_avx512bw()) return absmax_avx512(b, 0, rows);
+  if (cpu_has_avx512bw()) return top_avx512<Abs>(b, 0, rows);
 #endif
-  return absmax_plain(b, 0, rows);
-}
-
-template <typename T>
-float max(BlockOf<T> b, int64_t rows) {
-  b = flattened(b, rows);
-#if defined(__x86_64__)
-  if (cpu_has_avx512bw()) return max_avx512(b, 0, rows);
-#endif
-  return max_plain(b, 0, rows);
+  return top_plain<Abs>(b, 0, rows);
 }
 
 template <bool Gelu = false, typename T>
@@ -176,7 +150,7 @@ auto with_block(const at::Tensor& x, int64_t first, F f) {
 }  // namespace
 
 float int8_absmax(const at::Tensor& x, int64_t first, int64_t count) {
-  return with_block(x, first, [&](auto b) { return absmax(b, count); });
+  return with_block(x, first, [&](auto b) { return top<true>(b, count); });
 }
 
 void int8_quantize(const at::Tensor& x, int64_t first, int64_t count, float scale, int8_t* q) {
@@ -187,8 +161,8 @@ float int8_quantize_gelu_block(const at::Tensor& x, int64_t first, int64_t count
   return with_block(x, first, [&](auto b) {
     // max|GELU| over the block without GELU on every value: GELU rises from its minimum, -0.17 at x = -0.75, so
     // |GELU(x)| <= max(GELU(max x), 0.17)
-    const double top = max(b, count);
-    const float scale = int8_scale(static_cast<float>(std::max(0.5 * top * (1 + std::erf(top / std::sqrt(2.0))), 0.1700406)));
+    const double highest = top<false>(b, count);
+    const float scale = int8_scale(static_cast<float>(std::max(0.5 * highest * (1 + std::erf(highest / std::sqrt(2.0))), 0.1700406)));
     quantize<true>(b, count, scale, q);
     return scale;
   });
@@ -197,7 +171,7 @@ float int8_quantize_gelu_block(const at::Tensor& x, int64_t first, int64_t count
 float int8_quantize_block(const at::Tensor& x, int64_t first, int64_t count, int8_t* q) {
   return with_block(x, first, [&](auto b) {
     // read for the scale, then quantized while the block is still in cache
-    float scale = int8_scale(absmax(b, count));
+    float scale = int8_scale(top<true>(b, count));
     quantize(b, count, scale, q);
     return scale;
   });
