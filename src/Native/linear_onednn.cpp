@@ -5,7 +5,6 @@
 #include <c10/core/GradMode.h>
 
 #include <algorithm>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,7 +29,7 @@ int64_t int8_block_rows(int64_t K, int64_t element_size) {
   return std::max<int64_t>(256, (int64_t{512} << 10) / (K * element_size));
 }
 
-// out_rows (+)= dequantize(int8(rows) x int8(W)ᵀ) + bias, then GELU, in blocks of rows. Dynamic quantization
+// out_rows (+)= dequantize(int8(rows) x int8(W)ᵀ) + bias, then GELU, in blocks of rows (GELU(rows) with gelu_input). Dynamic quantization
 // like torch.ao's quantize_dynamic, but symmetric and with one scale per block of rows rather than per call, so
 // a block is read for its scale, quantized and multiplied while it is still in cache.
 // The epilogue is onednn::int8_attr's: all blocks share one primitive, each passes its own scale.
@@ -48,10 +47,11 @@ void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Te
   auto weight_t = weight.t();
   dnnl::memory::desc bias_md({1, N}, dt::f32, dnnl::memory::format_tag::ab);
 
+  // The kernels for blocks of `count` rows (the full block and the last, shorter one).
   struct Kernels {
     dnnl::memory::desc q_md, out_md;
     dnnl::primitive product;
-    int64_t scratch_bytes;
+    int64_t scratch_bytes;  // user scratchpads (onednn::scratchpad_bytes): threads may run the product at once
   };
   onednn::Packed packed;
   if (auto found = onednn::find_int8(weight_t)) packed = *found;
@@ -59,7 +59,7 @@ void int8_product(const at::Tensor& rows, const at::Tensor& weight, const at::Te
     dnnl::memory::desc q_md({count, K}, dt::s8, dnnl::memory::format_tag::ab);
     dnnl::memory::desc out_md({count, N}, onednn::type_of(out_rows), {out_rows.stride(0), 1});
     dnnl::matmul::desc desc(q_md, dnnl::memory::desc({K, N}, dt::s8, dnnl::memory::format_tag::any), bias_md, out_md);
-    if (!packed.scales.defined())
+    if (!packed.scales.defined())  // the packed layout comes from a descriptor; the scales come with the packed weight
       packed = onednn::packed(weight_t, dnnl::matmul::primitive_desc(desc, onednn::int8_attr(2, gelu, accumulate), engine).weights_desc(),
                               /*out_dim=*/1);
     std::string key = "linear";
