@@ -22,7 +22,7 @@ bool onednn_linear_available();
 // (symmetric, packed and cached like the float weights), x per call with one symmetric scale per block of rows, from their own range;
 // the result is dequantized in the epilogue and has the type it would have without int8.
 // gelu_input (int8 only): the layer reads GELU(x) (tanh form) instead of x, applied while x is quantized; an MLP's
-// fc1 then leaves GELU out of its epilogue, where oneDNN's costs ~3x more.
+// fc1 then leaves GELU out of its epilogue, where oneDNN's took longer than the product (quantize_int8.h).
 at::Tensor onednn_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, bool gelu,
                          const at::Tensor& residual, bool int8 = false, bool gelu_input = false);
 

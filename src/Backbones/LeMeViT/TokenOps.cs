@@ -36,7 +36,7 @@ internal static class TokenOps
     /// <summary>
     /// True when the MLP fc2(GELU(fc1(x))) may run its GELU inside fc2's int8 quantization (fc1 then returns its
     /// pre-activation): both layers int8 on oneDNN. oneDNN's GELU in fc1's epilogue cost 8-18 ms of a LeMeViT-small
-    /// int8 pass at batch 16, ~3x what it costs there (tanh form, within 3e-4 of erf's; docs/benchmarks.md).
+    /// int8 pass at batch 16; moved, the pass is ~5 ms faster (tanh form, within 3e-4 of erf's; docs/benchmarks.md).
     /// </summary>
     public static bool Int8Mlp(Linear fc1, Linear fc2, Tensor x) => fc1.Int8 && fc2.Int8 && fc1.InfersOnOneDnn(x);
 
