@@ -53,8 +53,7 @@ public class ReducedPrecisionTests
         // exactly the product of the quantized operands: x with one symmetric scale max|x| / 127, each weight row
         // with its own; int32 accumulation is exact, so only fp32 rounding of the dequantized product differs
         var xScale = MaxAbs(x) / 127;
-        var wScale = linear.Weight.Abs().Amax(1, keepDim: true).Div(127);
-        var emulated = Functional.Linear(x.Div(xScale).Round().Mul(xScale), linear.Weight.Div(wScale).Round().Mul(wScale), linear.Bias);
+        var emulated = Functional.Linear(x.Div(xScale).Round().Mul(xScale), QuantizedPerOutputChannel(linear.Weight), linear.Bias);
         Assert.True(MaxAbs(int8.Sub(emulated)) < 1e-5 * MaxAbs(fp32) + 1e-6, $"int8 differs from its emulation by {MaxAbs(int8.Sub(emulated))}");
         // which, for normal inputs (max|x| ~ 3.5 sigma), is within 2% of the range of fp32
         Assert.True(MaxAbs(int8.Sub(fp32)) < 0.02 * MaxAbs(fp32), $"int8 differs by {MaxAbs(int8.Sub(fp32))} on outputs up to {MaxAbs(fp32)}");
@@ -86,14 +85,13 @@ public class ReducedPrecisionTests
         var int8 = Functional.InferenceLinear(x, weight, bias, int8: true);
         Assert.Equal(ScalarType.BFloat16, int8.DType);  // the type a bf16 linear returns
 
-        var wScale = weight.Abs().Amax(1, keepDim: true).Div(127);
-        var wq = weight.Div(wScale).Round().Mul(wScale);
+        var wq = QuantizedPerOutputChannel(weight);
         Tensor Emulated(Tensor block)
         {
             var xScale = MaxAbs(block) / 127;
             return Functional.Linear(block.To(ScalarType.Float32).Div(xScale).Round().Mul(xScale), wq, bias);
         }
-        var expected = Tensor.Cat([Emulated(x.Narrow(0, 0, blockRows)), Emulated(x.Narrow(0, blockRows, rows - blockRows))], 0);
+        var expected = PerBlock(x, blockRows, Emulated);
         var got = int8.To(ScalarType.Float32);
         // the result is rounded to bf16: 8 significant bits
         var beyondRounding = got.Sub(expected).Abs().Sub(expected.Abs().Mul(1e-2)).ClampMin(0);
@@ -120,8 +118,7 @@ public class ReducedPrecisionTests
         var residual = random.Randn([rows, 24]);
         var got = Functional.InferenceLinearAdd_(residual.Clone(), x, weight, bias, int8: true, geluInput: true);
 
-        var wScale = weight.Abs().Amax(1, keepDim: true).Div(127);
-        var wq = weight.Div(wScale).Round().Mul(wScale);
+        var wq = QuantizedPerOutputChannel(weight);
         Tensor Emulated(Tensor block)
         {
             var v = block.To(ScalarType.Float32);
@@ -130,7 +127,7 @@ public class ReducedPrecisionTests
             var gelu = v.Mul(v.Add(v.Mul(v).Mul(v).Mul(0.044715)).Mul(1.5957691216).Sigmoid());
             return Functional.Linear(gelu.Div(xScale).Round().Clamp(-127, 127).Mul(xScale), wq, bias);
         }
-        var expected = Tensor.Cat([Emulated(x.Narrow(0, 0, blockRows)), Emulated(x.Narrow(0, blockRows, rows - blockRows))], 0).Add(residual);
+        var expected = PerBlock(x, blockRows, Emulated).Add(residual);
         // a value at a rounding boundary may land one int8 step away (the kernel's exp is not the test's)
         Assert.True(MaxAbsDiff(got, expected) < 1e-3 * MaxAbs(expected), $"differs from the emulation by {MaxAbsDiff(got, expected)}");
         // and close to the float MLP step it replaces: fc2(GELU(x)) with erf's GELU
@@ -139,6 +136,22 @@ public class ReducedPrecisionTests
         // the second block's values are all negative: its scale is the 0.17 bound, not GELU(max x) near 0
         Assert.True(MaxAbsDiff(got.Narrow(0, blockRows, rows - blockRows), exact.Narrow(0, blockRows, rows - blockRows)) < 0.05);
         Assert.Throws<TorchException>(() => Functional.InferenceLinearAdd_(residual.Clone(), x, weight, bias, int8: false, geluInput: true));
+    }
+
+    // What the int8 weight packing holds: each output row quantized symmetrically with its own scale max|W[n,:]| / 127.
+    private static Tensor QuantizedPerOutputChannel(Tensor weight)
+    {
+        var scale = weight.Abs().Amax(1, keepDim: true).Div(127);
+        return weight.Div(scale).Round().Mul(scale);
+    }
+
+    // f applied to each block of `blockRows` rows of x (the last one shorter), the results stacked again.
+    private static Tensor PerBlock(Tensor x, long blockRows, Func<Tensor, Tensor> f)
+    {
+        var rows = x.Shape[0];
+        var blocks = new List<Tensor>();
+        for (long first = 0; first < rows; first += blockRows) blocks.Add(f(x.Narrow(0, first, Math.Min(blockRows, rows - first))));
+        return Tensor.Cat([.. blocks], 0);
     }
 
     // erf by Abramowitz-Stegun 7.1.26 (error < 1.5e-7), for the emulated scale
